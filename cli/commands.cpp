@@ -1,0 +1,55 @@
+#include "commands.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace lmm::cli {
+
+void DataOptions::add_to(CLI::App& app) {
+  app.add_option("--data", data, "CSV file of observations")->required();
+  app.add_option("--join", joins, "CSV file of group-level variables to left-join (repeatable, each with --by)")
+      ->expected(1)->take_all();
+  app.add_option("--by", by, "key column for the matching --join")->expected(1)->take_all();
+  app.add_option("--factor", factors, "numeric-coded columns to treat as factors")->delimiter(',');
+}
+
+DataFrame DataOptions::load() const {
+  if (joins.size() != by.size())
+    throw Error(ErrorKind::kUsage, "each --join needs one --by (got " + std::to_string(joins.size()) + " --join and " +
+                                       std::to_string(by.size()) + " --by)");
+  DataFrame frame = read_csv(data);
+  for (std::size_t k = 0; k < joins.size(); ++k) frame = left_join(frame, read_csv(joins[k]), by[k]);
+  for (const std::string& name : factors) {
+    if (!frame.has(name)) throw Error(ErrorKind::kInput, "--factor: no column named '" + name + "' in the data");
+    frame.declare_factor(name);
+  }
+  return frame;
+}
+
+std::string DataOptions::data_name() const { return std::filesystem::path(data).stem().string(); }
+
+void FitCommand::add_to(CLI::App& app) {
+  app.add_option("formula", formula, "model formula, e.g. 'y ~ x + (x | g)'")->required();
+  data.add_to(app);
+  app.add_flag("--ml", ml, "fit by maximum likelihood instead of REML");
+  app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--max-evaluations", max_evaluations, "limit on objective evaluations")->check(CLI::PositiveNumber);
+}
+
+int FitCommand::run() const {
+  const DataFrame frame = data.load();
+  FitOptions options;
+  options.reml = !ml;
+  options.max_evaluations = max_evaluations;
+  const FitResult fit = fit_lmm(formula, frame, options);
+  if (format == "json") {
+    std::cout << fit_json(fit) << "\n";
+  } else {
+    SummaryOptions summary;
+    summary.data_name = data.data_name();
+    std::cout << summary_text(fit, summary);
+  }
+  return 0;
+}
+
+}  // namespace lmm::cli

@@ -1,0 +1,36 @@
+// The lmm command line: one function per subcommand, sharing the data options.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "lmm/lmm.hpp"
+
+namespace lmm::cli {
+
+// --data FILE [--join FILE --by COL]... [--factor COL[,COL...]]
+struct DataOptions {
+  std::string data;
+  std::vector<std::string> joins;
+  std::vector<std::string> by;
+  std::vector<std::string> factors;
+
+  void add_to(CLI::App& app);
+  // Reads, joins and declares factors; throws lmm::Error naming the file or column at fault.
+  DataFrame load() const;
+  std::string data_name() const;  // the data file's stem, for the summary's "Data:" line
+};
+
+struct FitCommand {
+  std::string formula;
+  DataOptions data;
+  bool ml = false;
+  std::string format = "text";
+  int max_evaluations = 100000;
+
+  void add_to(CLI::App& app);
+  int run() const;
+};
+
+}  // namespace lmm::cli

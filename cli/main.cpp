@@ -1,0 +1,46 @@
+// lmm: fit linear mixed-effects models from the command line.
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace {
+
+// Exit codes (documented in the README): 0 success, 2 usage, 3 data, 4 formula, 5 model, 1 other.
+int exit_code(lmm::ErrorKind kind) {
+  switch (kind) {
+    case lmm::ErrorKind::kUsage: return 2;
+    case lmm::ErrorKind::kInput: return 3;
+    case lmm::ErrorKind::kFormula: return 4;
+    case lmm::ErrorKind::kModel: return 5;
+  }
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lmm: linear mixed-effects models, with lme4's formulas and numbers"};
+  app.require_subcommand(1);
+  lmm::cli::FitCommand fit;
+  fit.add_to(*app.add_subcommand("fit", "fit a model and print its summary"));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "lmm: error: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    if (app.got_subcommand("fit")) return fit.run();
+  } catch (const lmm::Error& e) {
+    std::cerr << "lmm: error: " << e.what() << "\n";
+    return exit_code(e.kind());
+  } catch (const std::exception& e) {
+    std::cerr << "lmm: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,27 @@
+// lmm/fit_options.hpp: what to fit and how (inputs only; results are in fit_result.hpp).
+#pragma once
+
+#include <string>
+
+namespace lmm {
+
+struct FitOptions {
+  // Restricted maximum likelihood (lme4's default) or maximum likelihood.
+  bool reml = true;
+
+  // BOBYQA stopping rules, lme4's nloptwrap defaults.
+  double ftol_abs = 1e-8;
+  double xtol_abs = 1e-8;
+  int max_evaluations = 100000;
+
+  // isSingular(): a diagonal element of a relative covariance factor below this is singular.
+  double singular_tolerance = 1e-4;
+  // lme4's restart_edge and boundary.tol: re-examine parameters that end on or near a bound.
+  bool restart_edge = true;
+  double boundary_tolerance = 1e-5;
+
+  // Fills *error with the first invalid field and its constraint; true when all are valid.
+  bool IsValid(std::string* error) const;
+};
+
+}  // namespace lmm

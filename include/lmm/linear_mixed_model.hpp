@@ -1,0 +1,42 @@
+// lmm/linear_mixed_model.hpp: a linear mixed-effects model in lme4's formula language.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lmm/data_frame.hpp"
+#include "lmm/fit_options.hpp"
+#include "lmm/fit_result.hpp"
+
+namespace lmm {
+
+class LinearMixedModel {
+ public:
+  // Parses the formula, evaluates it on the data (dropping incomplete rows) and forms the
+  // crossproducts. Throws lmm::Error naming the column or formula term at fault.
+  LinearMixedModel(const std::string& formula, const DataFrame& data);
+  ~LinearMixedModel();
+  LinearMixedModel(LinearMixedModel&&) noexcept;
+  LinearMixedModel& operator=(LinearMixedModel&&) noexcept;
+
+  // Optimizes the profiled REML criterion or deviance over theta with BOBYQA.
+  FitResult fit(const FitOptions& options = {}) const;
+
+  // The profiled objective at theta (REML criterion or deviance); +inf when not defined.
+  double objective(const std::vector<double>& theta, bool reml) const;
+
+  std::size_t theta_size() const;
+  std::vector<double> theta_lower_bounds() const;
+  const std::vector<std::string>& fixef_names() const;
+  std::size_t nobs() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience: LinearMixedModel(formula, data).fit(options).
+FitResult fit_lmm(const std::string& formula, const DataFrame& data, const FitOptions& options = {});
+
+}  // namespace lmm

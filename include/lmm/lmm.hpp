@@ -1,0 +1,9 @@
+// lmm: linear mixed-effects models in lme4's formula language. The whole public API.
+#pragma once
+
+#include "lmm/data_frame.hpp"
+#include "lmm/error.hpp"
+#include "lmm/fit_options.hpp"
+#include "lmm/fit_result.hpp"
+#include "lmm/linear_mixed_model.hpp"
+#include "lmm/report.hpp"

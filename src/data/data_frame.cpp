@@ -1,0 +1,58 @@
+#include <algorithm>
+
+#include "data/level_order.hpp"
+#include "lmm/data_frame.hpp"
+#include "lmm/error.hpp"
+
+namespace lmm {
+
+std::string Column::label(std::size_t row) const {
+  if (is_missing(row)) return "NA";
+  return is_factor() ? levels[codes[row]] : internal::r_number_label(numbers[row]);
+}
+
+int DataFrame::index_of(const std::string& name) const {
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    if (columns_[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+const Column& DataFrame::column(const std::string& name) const {
+  const int i = index_of(name);
+  if (i < 0) throw Error(ErrorKind::kInput, "no column named '" + name + "' in the data");
+  return columns_[i];
+}
+
+Column& DataFrame::column(const std::string& name) {
+  return const_cast<Column&>(static_cast<const DataFrame&>(*this).column(name));
+}
+
+void DataFrame::add(Column column) {
+  if (has(column.name)) throw Error(ErrorKind::kInput, "duplicate column name '" + column.name + "'");
+  if (!columns_.empty() && column.size() != rows_)
+    throw Error(ErrorKind::kInput, "column '" + column.name + "' has " + std::to_string(column.size()) +
+                                       " rows, the data has " + std::to_string(rows_));
+  rows_ = column.size();
+  columns_.push_back(std::move(column));
+}
+
+void DataFrame::declare_factor(const std::string& name) {
+  Column& c = column(name);
+  if (c.is_factor()) return;
+  std::vector<double> distinct;
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (!c.is_missing(i)) distinct.push_back(c.numbers[i]);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  c.codes.assign(c.size(), -1);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (c.is_missing(i)) continue;
+    c.codes[i] = static_cast<int>(std::lower_bound(distinct.begin(), distinct.end(), c.numbers[i]) - distinct.begin());
+  }
+  c.levels.clear();
+  for (double v : distinct) c.levels.push_back(internal::r_number_label(v));
+  c.numbers.clear();
+  c.type = Column::Type::kFactor;
+}
+
+}  // namespace lmm

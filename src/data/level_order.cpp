@@ -1,0 +1,52 @@
+#include "data/level_order.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+
+namespace lmm::internal {
+
+bool r_text_less(const std::string& a, const std::string& b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const int ca = std::tolower(static_cast<unsigned char>(a[i]));
+    const int cb = std::tolower(static_cast<unsigned char>(b[i]));
+    if (ca != cb) return ca < cb;
+  }
+  if (a.size() != b.size()) return a.size() < b.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool la = std::islower(static_cast<unsigned char>(a[i])) != 0;
+    const bool lb = std::islower(static_cast<unsigned char>(b[i])) != 0;
+    if (la != lb) return la;
+  }
+  return false;
+}
+
+std::string r_number_label(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Inf" : "-Inf";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.15g", value);
+  return buffer;
+}
+
+void factor_from_text(const std::vector<std::string>& text, const std::vector<unsigned char>& missing,
+                      std::vector<int>& codes, std::vector<std::string>& levels) {
+  std::unordered_map<std::string, int> first_seen;
+  std::vector<std::string> distinct;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (missing[i]) continue;
+    if (first_seen.emplace(text[i], static_cast<int>(distinct.size())).second) distinct.push_back(text[i]);
+  }
+  levels = distinct;
+  std::sort(levels.begin(), levels.end(), r_text_less);
+  std::unordered_map<std::string, int> code_of;
+  for (std::size_t k = 0; k < levels.size(); ++k) code_of.emplace(levels[k], static_cast<int>(k));
+  codes.assign(text.size(), -1);
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (!missing[i]) codes[i] = code_of.at(text[i]);
+}
+
+}  // namespace lmm::internal

@@ -1,0 +1,222 @@
+#include "formula/model_frame.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "data/level_order.hpp"
+#include "lmm/error.hpp"
+
+namespace lmm::internal {
+namespace {
+
+// A variable on all data rows, with its missing mask, before the complete-case filter.
+struct RawVariable {
+  Variable var;
+  std::vector<std::uint8_t> missing;
+};
+
+[[noreturn]] void fail_var(const Expression& e, const std::string& what) {
+  throw Error(ErrorKind::kFormula, "formula term '" + deparse(e) + "': " + what);
+}
+
+RawVariable from_column(const Column& c) {
+  RawVariable raw;
+  raw.var.name = c.name;
+  raw.var.is_factor = c.is_factor();
+  raw.var.values = c.numbers;
+  raw.var.codes = c.codes;
+  raw.var.levels = c.levels;
+  raw.missing = c.missing;
+  return raw;
+}
+
+RawVariable numeric_of(const Expression& e, const DataFrame& data);
+
+RawVariable as_factor(RawVariable raw) {
+  if (raw.var.is_factor) return raw;
+  DataFrame tmp;
+  Column c;
+  c.name = raw.var.name;
+  c.numbers = raw.var.values;
+  c.missing = raw.missing;
+  tmp.add(c);
+  tmp.declare_factor(c.name);
+  RawVariable out = from_column(tmp.column(c.name));
+  return out;
+}
+
+RawVariable evaluate(const Expression& e, const DataFrame& data) {
+  if (e.kind == Expression::Kind::kName) {
+    if (!data.has(e.text)) fail_var(e, "no column named '" + e.text + "' in the data");
+    return from_column(data.column(e.text));
+  }
+  if (e.kind == Expression::Kind::kCall && (e.text == "factor" || e.text == "as.factor")) {
+    if (e.args.size() != 1) fail_var(e, e.text + "() takes one argument here");
+    RawVariable raw = as_factor(evaluate(e.args[0], data));
+    raw.var.name = deparse(e);
+    return raw;
+  }
+  return numeric_of(e, data);
+}
+
+// Element-wise arithmetic as R evaluates I(), log(), exp(), sqrt(), abs().
+RawVariable numeric_of(const Expression& e, const DataFrame& data) {
+  const std::size_t n = data.rows();
+  RawVariable out;
+  out.var.name = deparse(e);
+  out.missing.assign(n, 0);
+  switch (e.kind) {
+    case Expression::Kind::kNumber:
+      out.var.values.assign(n, e.number);
+      return out;
+    case Expression::Kind::kName: {
+      RawVariable raw = evaluate(e, data);
+      if (raw.var.is_factor) fail_var(e, "column '" + e.text + "' is text (a factor) and cannot be used in arithmetic");
+      return raw;
+    }
+    case Expression::Kind::kParen: return numeric_of(e.args[0], data);
+    case Expression::Kind::kUnary: {
+      out = numeric_of(e.args[0], data);
+      if (e.text == "-") for (double& v : out.var.values) v = -v;
+      return out;
+    }
+    case Expression::Kind::kBinary: {
+      RawVariable a = numeric_of(e.args[0], data), b = numeric_of(e.args[1], data);
+      out.var.values.resize(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        out.missing[i] = a.missing[i] || b.missing[i];
+        const double x = a.var.values[i], y = b.var.values[i];
+        double& r = out.var.values[i];
+        if (e.text == "+") r = x + y;
+        else if (e.text == "-") r = x - y;
+        else if (e.text == "*") r = x * y;
+        else if (e.text == "/") r = x / y;
+        else if (e.text == "^") r = std::pow(x, y);
+        else fail_var(e, "operator '" + e.text + "' is not arithmetic; wrap arithmetic in I()");
+      }
+      return out;
+    }
+    case Expression::Kind::kCall: {
+      static const std::map<std::string, double (*)(double)> functions = {
+          {"log", [](double x) { return std::log(x); }},   {"exp", [](double x) { return std::exp(x); }},
+          {"sqrt", [](double x) { return std::sqrt(x); }}, {"abs", [](double x) { return std::fabs(x); }},
+          {"log10", [](double x) { return std::log10(x); }}, {"log2", [](double x) { return std::log2(x); }},
+          {"log1p", [](double x) { return std::log1p(x); }}};
+      if (e.text == "I" && e.args.size() == 1) {
+        out = numeric_of(e.args[0], data);
+        out.var.name = deparse(e);
+        return out;
+      }
+      const auto f = functions.find(e.text);
+      if (f == functions.end() || e.args.size() != 1)
+        fail_var(e, "unsupported function '" + e.text + "' (supported: I, factor, log, log10, log2, log1p, exp, sqrt, abs)");
+      out = numeric_of(e.args[0], data);
+      out.var.name = deparse(e);
+      for (double& v : out.var.values) v = f->second(v);
+      return out;
+    }
+  }
+  return out;
+}
+
+void check_finite(const RawVariable& raw, const Expression& e) {
+  if (raw.var.is_factor) return;
+  for (std::size_t i = 0; i < raw.var.values.size(); ++i) {
+    if (!raw.missing[i] && !std::isfinite(raw.var.values[i]))
+      fail_var(e, "non-finite value (" + r_number_label(raw.var.values[i]) + ") in data row " + std::to_string(i + 1));
+  }
+}
+
+// Keeps the given rows and drops factor levels that no longer occur (drop.unused.levels = TRUE).
+Variable subset(const RawVariable& raw, const std::vector<std::size_t>& rows) {
+  Variable v;
+  v.name = raw.var.name;
+  v.is_factor = raw.var.is_factor;
+  if (!v.is_factor) {
+    v.values.reserve(rows.size());
+    for (std::size_t r : rows) v.values.push_back(raw.var.values[r]);
+    return v;
+  }
+  std::vector<int> used(raw.var.levels.size(), -1);
+  for (std::size_t r : rows) used[raw.var.codes[r]] = 0;
+  for (std::size_t k = 0; k < used.size(); ++k) {
+    if (used[k] < 0) continue;
+    used[k] = static_cast<int>(v.levels.size());
+    v.levels.push_back(raw.var.levels[k]);
+  }
+  v.codes.reserve(rows.size());
+  for (std::size_t r : rows) v.codes.push_back(used[raw.var.codes[r]]);
+  return v;
+}
+
+// The interaction of several factors: levels ordered with the first factor varying slowest, as
+// R's a:b does, keeping only combinations that occur.
+GroupingFactor make_grouping(const std::string& name, const std::vector<Variable>& parts) {
+  GroupingFactor g;
+  g.name = name;
+  const std::size_t n = parts.front().codes.size();
+  std::map<std::vector<int>, int> index;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<int> key;
+    for (const Variable& p : parts) key.push_back(p.codes[i]);
+    index.emplace(key, 0);
+  }
+  for (auto& [key, code] : index) {
+    code = static_cast<int>(g.levels.size());
+    std::string label;
+    for (std::size_t j = 0; j < parts.size(); ++j) label += (j ? ":" : "") + parts[j].levels[key[j]];
+    g.levels.push_back(label);
+  }
+  g.codes.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<int> key;
+    for (const Variable& p : parts) key.push_back(p.codes[i]);
+    g.codes[i] = index.at(key);
+  }
+  return g;
+}
+
+}  // namespace
+
+ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
+  const std::size_t n = data.rows();
+  std::vector<std::uint8_t> incomplete(n, 0);
+  auto use = [&](const Expression& e, bool factor) {
+    RawVariable raw = factor ? as_factor(evaluate(e, data)) : evaluate(e, data);
+    check_finite(raw, e);
+    for (std::size_t i = 0; i < n; ++i) incomplete[i] |= raw.missing[i];
+    return raw;
+  };
+  RawVariable response = use(spec.response, false);
+  if (response.var.is_factor)
+    fail_var(spec.response, "the response is text (a factor); a linear mixed model needs a numeric response");
+  std::vector<RawVariable> fixed;
+  for (const Expression& e : spec.fixed.variables) fixed.push_back(use(e, false));
+  std::vector<std::vector<RawVariable>> effects(spec.random.size()), groups(spec.random.size());
+  for (std::size_t t = 0; t < spec.random.size(); ++t) {
+    for (const Expression& e : spec.random[t].effects.variables) effects[t].push_back(use(e, false));
+    for (const Expression& e : spec.random[t].group) groups[t].push_back(use(e, true));
+  }
+
+  ModelFrame frame;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!incomplete[i]) frame.data_rows.push_back(i);
+  frame.nobs = frame.data_rows.size();
+  frame.dropped = n - frame.nobs;
+  if (frame.nobs == 0)
+    throw Error(ErrorKind::kInput, "no complete observations: every one of the " + std::to_string(n) +
+                                       " rows has a missing value in a variable of the model");
+  frame.response = subset(response, frame.data_rows).values;
+  for (const RawVariable& raw : fixed) frame.fixed.push_back(subset(raw, frame.data_rows));
+  for (std::size_t t = 0; t < spec.random.size(); ++t) {
+    std::vector<Variable> vars, parts;
+    for (const RawVariable& raw : effects[t]) vars.push_back(subset(raw, frame.data_rows));
+    for (const RawVariable& raw : groups[t]) parts.push_back(subset(raw, frame.data_rows));
+    frame.effects.push_back(std::move(vars));
+    frame.groups.push_back(make_grouping(spec.random[t].group_name, parts));
+  }
+  return frame;
+}
+
+}  // namespace lmm::internal

@@ -1,0 +1,42 @@
+// R's model.frame() for a mixed model: every variable the formula uses, evaluated on the data,
+// restricted to complete observations (lme4's na.omit), with unused factor levels dropped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "formula/term_expansion.hpp"
+#include "lmm/data_frame.hpp"
+
+namespace lmm::internal {
+
+// One variable of the model on the kept observations: numeric values or a factor.
+struct Variable {
+  std::string name;
+  bool is_factor = false;
+  std::vector<double> values;       // numeric
+  std::vector<int> codes;           // factor: 0-based level index
+  std::vector<std::string> levels;  // factor
+};
+
+// A grouping factor of a random-effects term, e.g. school, or classid2:schoolid.
+struct GroupingFactor {
+  std::string name;
+  std::vector<int> codes;
+  std::vector<std::string> levels;
+};
+
+struct ModelFrame {
+  std::size_t nobs = 0;
+  std::size_t dropped = 0;             // observations removed for missing values
+  std::vector<std::size_t> data_rows;  // which data rows were kept
+  std::vector<double> response;
+  std::vector<Variable> fixed;                 // aligned with FormulaSpec::fixed.variables
+  std::vector<std::vector<Variable>> effects;  // per random term, aligned with its variables
+  std::vector<GroupingFactor> groups;          // per random term
+};
+
+ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data);
+
+}  // namespace lmm::internal

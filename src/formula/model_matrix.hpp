@@ -1,0 +1,24 @@
+// R's model.matrix() with treatment contrasts.
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "formula/model_frame.hpp"
+#include "formula/term_expansion.hpp"
+
+namespace lmm::internal {
+
+struct DesignMatrix {
+  Eigen::MatrixXd matrix;          // n x columns
+  std::vector<std::string> names;  // R's column names, e.g. "(Intercept)", "ses:himinty1"
+};
+
+// Columns in R's order: the intercept, then each term in turn. A factor in a term is coded by
+// treatment contrasts when the term without it is also in the model (the intercept counting
+// for a main effect), and by one indicator per level otherwise. Within a term the first
+// variable varies fastest.
+DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& variables, std::size_t nobs);
+
+}  // namespace lmm::internal

@@ -1,0 +1,280 @@
+#include "formula/term_expansion.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "lmm/error.hpp"
+
+namespace lmm::internal {
+namespace {
+
+[[noreturn]] void fail(const Expression& e, const std::string& what) {
+  throw Error(ErrorKind::kFormula, "formula term '" + deparse(e) + "': " + what);
+}
+
+// Terms of a sub-expression, with its say on the intercept: +1 added, -1 removed, 0 silent.
+struct Partial {
+  std::vector<Term> terms;
+  int intercept = 0;
+};
+
+void add_unique(std::vector<Term>& terms, const Term& t) {
+  if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+}
+
+Term join(const Term& a, const Term& b) {
+  Term out;
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+std::vector<Term> interact(const std::vector<Term>& a, const std::vector<Term>& b) {
+  std::vector<Term> out;
+  for (const Term& ta : a)
+    for (const Term& tb : b) add_unique(out, join(ta, tb));
+  return out;
+}
+
+class Expander {
+ public:
+  explicit Expander(TermList& list) : list_(list) {}
+
+  Partial expand(const Expression& e) {
+    using K = Expression::Kind;
+    switch (e.kind) {
+      case K::kNumber:
+        if (e.number == 1) return {{}, +1};
+        if (e.number == 0) return {{}, -1};
+        fail(e, "a number other than 0 or 1 is not a model term");
+      case K::kParen:
+        if (e.is_bar_term()) fail(e, "a random-effects term cannot appear here");
+        return expand(e.args[0]);
+      case K::kUnary: {
+        Partial inner = expand(e.args[0]);
+        if (e.text == "+") return inner;
+        return {{}, inner.intercept == +1 ? -1 : inner.intercept == -1 ? +1 : 0};
+      }
+      case K::kName:
+        if (e.text == ".") fail(e, "'.' (all other columns) is not supported; name the columns");
+        return {std::vector<Term>{Term{variable(e)}}, 0};
+      case K::kCall:
+        return {std::vector<Term>{Term{variable(e)}}, 0};
+      case K::kBinary:
+        return expand_binary(e);
+    }
+    return {};
+  }
+
+ private:
+  Partial expand_binary(const Expression& e) {
+    const std::string& op = e.text;
+    if (op == "|" || op == "||" || op == "~") fail(e, "'" + op + "' is not allowed inside a model term");
+    Partial a = expand(e.args[0]);
+    if (op == "-") {
+      Partial b = expand(e.args[1]);
+      Partial out{a.terms, a.intercept};
+      for (const Term& t : b.terms) std::erase(out.terms, t);
+      if (b.intercept == +1) out.intercept = -1;
+      if (b.intercept == -1) out.intercept = +1;
+      return out;
+    }
+    if (op == "^") {
+      const Expression& power = e.args[1];
+      if (power.kind != Expression::Kind::kNumber || power.number < 1 || power.number != std::floor(power.number))
+        fail(e, "the power must be a positive whole number");
+      Partial out{a.terms, a.intercept};
+      std::vector<Term> current = a.terms;
+      for (int k = 1; k < static_cast<int>(power.number); ++k) {
+        current = interact(current, a.terms);
+        for (const Term& t : current) add_unique(out.terms, t);
+      }
+      return out;
+    }
+    Partial b = expand(e.args[1]);
+    Partial out;
+    if (op == "+") {
+      out.terms = a.terms;
+      for (const Term& t : b.terms) add_unique(out.terms, t);
+      out.intercept = b.intercept != 0 ? b.intercept : a.intercept;
+    } else if (op == ":") {
+      out.terms = interact(a.terms, b.terms);
+    } else if (op == "*") {
+      out.terms = a.terms;
+      for (const Term& t : b.terms) add_unique(out.terms, t);
+      for (const Term& t : interact(a.terms, b.terms)) add_unique(out.terms, t);
+      out.intercept = b.intercept != 0 ? b.intercept : a.intercept;
+    } else if (op == "/" || op == "%in%") {
+      Term all;
+      for (const Term& t : a.terms) all = join(all, t);
+      out.terms = op == "/" ? a.terms : std::vector<Term>{};
+      for (const Term& t : interact({all}, b.terms)) add_unique(out.terms, t);
+      if (op == "%in%") out.terms = interact(a.terms, {all.empty() ? Term{} : all});
+    } else {
+      fail(e, "unknown operator '" + op + "'");
+    }
+    return out;
+  }
+
+  int variable(const Expression& e) {
+    const std::string name = deparse(e);
+    for (std::size_t i = 0; i < list_.variable_names.size(); ++i)
+      if (list_.variable_names[i] == name) return static_cast<int>(i);
+    list_.variables.push_back(e);
+    list_.variable_names.push_back(name);
+    return static_cast<int>(list_.variables.size()) - 1;
+  }
+
+  TermList& list_;
+};
+
+// The right-hand side without its bar terms; nullopt when nothing is left.
+std::optional<Expression> without_bars(const Expression& e) {
+  if (e.is_bar_term()) return std::nullopt;
+  if (e.is_binary("+")) {
+    auto l = without_bars(e.args[0]);
+    auto r = without_bars(e.args[1]);
+    if (!l) return r;
+    if (!r) return l;
+    return make_binary("+", *l, *r);
+  }
+  if (e.is_binary("-")) {
+    auto l = without_bars(e.args[0]);
+    if (!l) {
+      Expression u;
+      u.kind = Expression::Kind::kUnary;
+      u.text = "-";
+      u.args.push_back(e.args[1]);
+      return u;
+    }
+    return make_binary("-", *l, e.args[1]);
+  }
+  return e;
+}
+
+// A bar anywhere but as a summand of the right-hand side is a misplaced random term.
+void reject_bars(const Expression& e) {
+  if (e.kind == Expression::Kind::kBinary && (e.text == "|" || e.text == "||"))
+    fail(e, "a random-effects term must be a summand of the formula, written as (x | g)");
+  for (const Expression& a : e.args) reject_bars(a);
+}
+
+void collect_bars(const Expression& e, std::vector<const Expression*>& bars) {
+  if (e.is_bar_term()) { bars.push_back(&e); return; }
+  if (e.is_binary("+") || e.is_binary("-")) {
+    collect_bars(e.args[0], bars);
+    if (e.is_binary("+")) collect_bars(e.args[1], bars);
+    return;
+  }
+  reject_bars(e);
+}
+
+// lme4's expandSlash: a/b/c gives a, b:a, c:b:a.
+std::vector<std::vector<Expression>> grouping_factors(const Expression& g) {
+  if (g.is_binary("/")) {
+    auto outer = grouping_factors(g.args[0]);
+    auto inner = grouping_factors(g.args[1]);
+    const std::vector<Expression>& last = outer.back();
+    std::vector<std::vector<Expression>> out = outer;
+    for (auto in : inner) {
+      in.insert(in.end(), last.begin(), last.end());
+      out.push_back(in);
+    }
+    return out;
+  }
+  if (g.is_binary(":")) {
+    auto l = grouping_factors(g.args[0]);
+    auto r = grouping_factors(g.args[1]);
+    if (l.size() != 1 || r.size() != 1) fail(g, "cannot combine ':' and '/' this way in a grouping factor");
+    std::vector<Expression> combined = l[0];
+    combined.insert(combined.end(), r[0].begin(), r[0].end());
+    return {combined};
+  }
+  if (g.kind == Expression::Kind::kParen) return grouping_factors(g.args[0]);
+  if (g.kind == Expression::Kind::kName || g.kind == Expression::Kind::kCall) return {{g}};
+  fail(g, "the grouping factor must be a column, an interaction a:b or a nesting a/b");
+}
+
+std::string group_label(const std::vector<Expression>& factors) {
+  std::string out;
+  for (const Expression& f : factors) out += (out.empty() ? "" : ":") + deparse(f);
+  return out;
+}
+
+void add_random_terms(const Expression& bar, std::vector<RandomTermSpec>& out) {
+  const Expression& inner = bar.args[0];
+  const Expression& lhs = inner.args[0];
+  const bool split = inner.text == "||";
+  for (const auto& factors : grouping_factors(inner.args[1])) {
+    const std::string group = group_label(factors);
+    TermList all = expand_terms(lhs);
+    std::vector<TermList> pieces;
+    if (!split) {
+      pieces.push_back(all);
+    } else {
+      // lme4's expandDoubleVerts: (1 | g) if there is an intercept, then (0 + term | g) per term.
+      if (all.intercept) {
+        TermList one = all;
+        one.terms.clear();
+        pieces.push_back(one);
+      }
+      for (const Term& t : all.terms) {
+        TermList piece = all;
+        piece.terms = {t};
+        piece.intercept = false;
+        pieces.push_back(piece);
+      }
+    }
+    for (TermList& piece : pieces) {
+      RandomTermSpec spec;
+      spec.group = factors;
+      spec.group_name = group;
+      std::string lhs_text = piece.intercept ? "1" : "0";
+      for (const Term& t : piece.terms) {
+        std::string label;
+        for (int v : t) label += (label.empty() ? "" : ":") + piece.variable_names[v];
+        lhs_text += " + " + label;
+      }
+      spec.text = "(" + lhs_text + " | " + group + ")";
+      spec.effects = std::move(piece);
+      if (spec.effects.terms.empty() && !spec.effects.intercept) fail(bar, "the term has no random effects");
+      out.push_back(std::move(spec));
+    }
+  }
+}
+
+}  // namespace
+
+bool TermList::contains(const Term& term) const {
+  if (term.empty()) return intercept;
+  return std::find(terms.begin(), terms.end(), term) != terms.end();
+}
+
+TermList expand_terms(const Expression& rhs) {
+  TermList list;
+  Partial p = Expander(list).expand(rhs);
+  list.intercept = p.intercept != -1;
+  std::stable_sort(p.terms.begin(), p.terms.end(), [](const Term& a, const Term& b) { return a.size() < b.size(); });
+  std::erase_if(p.terms, [](const Term& t) { return t.empty(); });
+  list.terms = std::move(p.terms);
+  return list;
+}
+
+FormulaSpec analyze_formula(const std::string& formula) {
+  const Expression tree = parse_formula(formula);
+  FormulaSpec spec;
+  spec.response = tree.args[0];
+  spec.response_name = deparse(spec.response);
+  const Expression& rhs = tree.args[1];
+  std::vector<const Expression*> bars;
+  collect_bars(rhs, bars);
+  for (const Expression* bar : bars) add_random_terms(*bar, spec.random);
+  const auto fixed = without_bars(rhs);
+  spec.fixed = expand_terms(fixed ? *fixed : make_number(1));
+  if (spec.random.empty())
+    throw Error(ErrorKind::kModel, "no random effects terms specified in formula '" + formula +
+                                       "' (write one as (1 | group))");
+  return spec;
+}
+
+}  // namespace lmm::internal

@@ -1,0 +1,43 @@
+// R's terms(): the expansion of a formula's right-hand side into terms, and lme4's split of a
+// mixed-model formula into fixed-effects terms and random-effects terms.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "formula/expression.hpp"
+
+namespace lmm::internal {
+
+// A term is a set of variables (indices into TermList::variables), sorted; the empty set is the
+// intercept.
+using Term = std::vector<int>;
+
+struct TermList {
+  std::vector<Expression> variables;  // in order of first appearance
+  std::vector<std::string> variable_names;  // deparsed, e.g. "ses", "I(x^2)", "factor(g)"
+  std::vector<Term> terms;                  // by degree, then order of appearance
+  bool intercept = true;
+
+  bool contains(const Term& term) const;
+};
+
+// One random-effects term `(effects | group)` after lme4's expansion of `||` and `/`.
+struct RandomTermSpec {
+  TermList effects;               // model terms of the left side, with their own intercept
+  std::vector<Expression> group;  // the grouping variables; several for an interaction a:b
+  std::string group_name;         // as lme4 names it, e.g. "school", "classid2:schoolid"
+  std::string text;               // the term as written after expansion, for messages
+};
+
+struct FormulaSpec {
+  Expression response;
+  std::string response_name;
+  TermList fixed;
+  std::vector<RandomTermSpec> random;  // in the order written (not yet lme4's order)
+};
+
+TermList expand_terms(const Expression& rhs);
+FormulaSpec analyze_formula(const std::string& formula);
+
+}  // namespace lmm::internal

@@ -1,0 +1,116 @@
+#include "model/fit_assembly.hpp"
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace lmm::internal {
+namespace {
+
+void add_varcorr(FitResult& r) {
+  for (const RandomEffectsCovariance& c : r.covariances) {
+    const auto q = c.sd.size();
+    for (Eigen::Index i = 0; i < q; ++i) r.varcorr.push_back({c.group, c.names[i], std::nullopt, c.sd[i] * c.sd[i], c.sd[i]});
+    for (Eigen::Index j = 0; j < q; ++j)
+      for (Eigen::Index i = j + 1; i < q; ++i)
+        r.varcorr.push_back({c.group, c.names[j], c.names[i], c.correlation(i, j) * c.sd[i] * c.sd[j], c.correlation(i, j)});
+  }
+  r.varcorr.push_back({"Residual", std::nullopt, std::nullopt, r.sigma * r.sigma, r.sigma});
+}
+
+// Conditional modes per distinct grouping factor, the terms' columns side by side.
+void add_ranef(FitResult& r, const std::vector<RandomEffectsTerm>& terms, const Eigen::VectorXd& b) {
+  std::map<std::string, std::size_t> index;
+  Eigen::Index offset = 0;
+  for (const RandomEffectsTerm& t : terms) {
+    auto [it, inserted] = index.emplace(t.group, r.ranef.size());
+    if (inserted) r.ranef.push_back({t.group, {}, t.levels, Eigen::MatrixXd(t.nlevels(), 0)});
+    ConditionalModes& modes = r.ranef[it->second];
+    const Eigen::Index first = modes.values.cols();
+    modes.values.conservativeResize(Eigen::NoChange, first + t.q());
+    for (int l = 0; l < t.nlevels(); ++l)
+      for (int k = 0; k < t.q(); ++k) modes.values(l, first + k) = b[offset + static_cast<Eigen::Index>(l) * t.q() + k];
+    modes.names.insert(modes.names.end(), t.names.begin(), t.names.end());
+    offset += t.nranef();
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> varcorr_group_names(const std::vector<RandomEffectsTerm>& terms) {
+  std::map<std::string, int> seen;
+  std::vector<std::string> names;
+  for (const RandomEffectsTerm& t : terms) {
+    const int count = seen[t.group]++;
+    names.push_back(count == 0 ? t.group : t.group + "." + std::to_string(count));
+  }
+  return names;
+}
+
+FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
+                       const FitOptions& options) {
+  FitResult r;
+  r.formula = in.formula;
+  r.response = in.spec.response_name;
+  r.reml = options.reml;
+  r.nobs = static_cast<int>(in.frame.nobs);
+  r.nobs_dropped = static_cast<int>(in.frame.dropped);
+  for (const RandomEffectsTerm& t : in.terms) {
+    bool seen = false;
+    for (const auto& g : r.ngroups) seen = seen || g.first == t.group;
+    if (!seen) r.ngroups.emplace_back(t.group, t.nlevels());
+  }
+
+  r.theta = opt.x;
+  r.objective = deviance(opt.x, options.reml);
+  const ConditionalEstimates est = deviance.estimates(opt.x, options.reml);
+  r.sigma = est.sigma;
+  r.fixef_names = in.x.names;
+  r.fixef = est.beta;
+  r.fixef_vcov = est.beta_vcov;
+  r.fixef_se = est.beta_vcov.diagonal().cwiseSqrt();
+
+  const auto p = static_cast<int>(in.x.names.size());
+  r.df = p + static_cast<int>(opt.x.size()) + 1;
+  r.loglik = -r.objective / 2.0;
+  r.aic = r.objective + 2.0 * r.df;
+  r.bic = r.objective + std::log(static_cast<double>(r.nobs)) * r.df;
+
+  const auto factors = deviance.relative_factors(opt.x);
+  const auto groups = varcorr_group_names(in.terms);
+  for (std::size_t t = 0; t < in.terms.size(); ++t) {
+    const Eigen::MatrixXd cov = r.sigma * r.sigma * factors[t] * factors[t].transpose();
+    RandomEffectsCovariance c{groups[t], in.terms[t].names, cov.diagonal().cwiseSqrt(), cov};
+    for (Eigen::Index i = 0; i < cov.rows(); ++i)
+      for (Eigen::Index j = 0; j < cov.cols(); ++j) {
+        const double denom = c.sd[i] * c.sd[j];
+        c.correlation(i, j) = i == j ? 1.0 : denom > 0 ? cov(i, j) / denom : std::numeric_limits<double>::quiet_NaN();
+      }
+    r.covariances.push_back(std::move(c));
+  }
+  add_varcorr(r);
+  add_ranef(r, in.terms, est.b);
+
+  r.fitted = in.x.matrix * est.beta;
+  Eigen::Index offset = 0;
+  for (const RandomEffectsTerm& t : in.terms) {
+    for (Eigen::Index i = 0; i < r.fitted.size(); ++i)
+      r.fitted[i] += t.z.row(i).dot(est.b.segment(offset + static_cast<Eigen::Index>(t.codes[i]) * t.q(), t.q()));
+    offset += t.nranef();
+  }
+  r.residuals = in.y - r.fitted;
+
+  const auto& lower = deviance.lower_bounds();
+  for (std::size_t i = 0; i < lower.size(); ++i)
+    r.singular = r.singular || (lower[i] == 0.0 && opt.x[i] < options.singular_tolerance);
+  r.evaluations = opt.evaluations;
+  r.optimizer_status = opt.message;
+  r.converged = opt.converged;
+  if (!in.rank_message.empty()) r.messages.push_back(in.rank_message);
+  if (!opt.converged)
+    r.messages.push_back("convergence code " + std::to_string(opt.status) + " from nloptwrap: " + opt.message);
+  if (r.singular) r.messages.push_back("boundary (singular) fit: see help('isSingular')");
+  return r;
+}
+
+}  // namespace lmm::internal

@@ -1,0 +1,32 @@
+// Turns the optimum of the profiled objective into lme4's reported quantities.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "formula/model_frame.hpp"
+#include "formula/model_matrix.hpp"
+#include "formula/term_expansion.hpp"
+#include "lmm/fit_result.hpp"
+#include "model/bobyqa.hpp"
+#include "model/profiled_deviance.hpp"
+
+namespace lmm::internal {
+
+struct FitInputs {
+  const std::string& formula;
+  const FormulaSpec& spec;
+  const ModelFrame& frame;
+  const std::vector<RandomEffectsTerm>& terms;
+  const DesignMatrix& x;
+  const Eigen::VectorXd& y;
+  const std::string& rank_message;
+};
+
+// lme4's names for the terms' groups in VarCorr: make.unique() of the grouping factors' names.
+std::vector<std::string> varcorr_group_names(const std::vector<RandomEffectsTerm>& terms);
+
+FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
+                       const FitOptions& options);
+
+}  // namespace lmm::internal

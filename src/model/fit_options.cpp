@@ -1,0 +1,37 @@
+#include <algorithm>
+#include <cmath>
+
+#include "lmm/fit_options.hpp"
+#include "lmm/fit_result.hpp"
+
+namespace lmm {
+
+bool FitOptions::IsValid(std::string* error) const {
+  auto bad = [&](const std::string& what) {
+    if (error) *error = what;
+    return false;
+  };
+  if (!(ftol_abs >= 0.0)) return bad("ftol_abs must be >= 0");
+  if (!(xtol_abs >= 0.0)) return bad("xtol_abs must be >= 0");
+  if (max_evaluations < 1) return bad("max_evaluations must be >= 1");
+  if (!(singular_tolerance >= 0.0)) return bad("singular_tolerance must be >= 0");
+  if (!(boundary_tolerance >= 0.0)) return bad("boundary_tolerance must be >= 0");
+  return true;
+}
+
+std::vector<double> FitResult::scaled_residual_quantiles() const {
+  std::vector<double> r(residuals.data(), residuals.data() + residuals.size());
+  for (double& v : r) v /= sigma;
+  std::sort(r.begin(), r.end());
+  std::vector<double> out;
+  if (r.empty()) return out;
+  for (double p : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+    const double h = (static_cast<double>(r.size()) - 1.0) * p;
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, r.size() - 1);
+    out.push_back(r[lo] + (h - static_cast<double>(lo)) * (r[hi] - r[lo]));
+  }
+  return out;
+}
+
+}  // namespace lmm

@@ -1,0 +1,32 @@
+#include "model/fixed_effects_matrix.hpp"
+
+namespace lmm::internal {
+
+std::string drop_rank_deficient_columns(DesignMatrix& x, double tolerance) {
+  const Eigen::Index n = x.matrix.rows();
+  Eigen::MatrixXd basis(n, 0);
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index j = 0; j < x.matrix.cols(); ++j) {
+    Eigen::VectorXd v = x.matrix.col(j);
+    const double norm = v.norm();
+    for (int pass = 0; pass < 2; ++pass) v -= basis * (basis.transpose() * v);
+    const double rest = v.norm();
+    if (norm == 0.0 || rest <= tolerance * norm) continue;
+    basis.conservativeResize(n, basis.cols() + 1);
+    basis.col(basis.cols() - 1) = v / rest;
+    keep.push_back(j);
+  }
+  const auto dropped = x.matrix.cols() - static_cast<Eigen::Index>(keep.size());
+  if (dropped == 0) return "";
+  DesignMatrix kept;
+  kept.matrix.resize(n, static_cast<Eigen::Index>(keep.size()));
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    kept.matrix.col(static_cast<Eigen::Index>(k)) = x.matrix.col(keep[k]);
+    kept.names.push_back(x.names[keep[k]]);
+  }
+  x = std::move(kept);
+  return "fixed-effect model matrix is rank deficient so dropping " + std::to_string(dropped) +
+         (dropped == 1 ? " column / coefficient" : " columns / coefficients");
+}
+
+}  // namespace lmm::internal

@@ -1,0 +1,121 @@
+#include "lmm/linear_mixed_model.hpp"
+
+#include <cmath>
+#include <numeric>
+
+#include "formula/model_frame.hpp"
+#include "formula/model_matrix.hpp"
+#include "formula/term_expansion.hpp"
+#include "lmm/error.hpp"
+#include "model/bobyqa.hpp"
+#include "model/fixed_effects_matrix.hpp"
+#include "model/profiled_deviance.hpp"
+#include "model/random_effects_term.hpp"
+#include "model/fit_assembly.hpp"
+
+namespace lmm {
+
+using internal::ProfiledDeviance;
+
+struct LinearMixedModel::Impl {
+  std::string formula;
+  internal::FormulaSpec spec;
+  internal::ModelFrame frame;
+  std::vector<internal::RandomEffectsTerm> terms;
+  internal::DesignMatrix x;
+  Eigen::VectorXd y;
+  std::string rank_message;
+  std::unique_ptr<ProfiledDeviance> deviance;
+};
+
+LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& data) : impl_(new Impl) {
+  Impl& m = *impl_;
+  m.formula = formula;
+  m.spec = internal::analyze_formula(formula);
+  m.frame = internal::build_model_frame(m.spec, data);
+  m.x = internal::model_matrix(m.spec.fixed, m.frame.fixed, m.frame.nobs);
+  m.rank_message = internal::drop_rank_deficient_columns(m.x);
+  m.terms = internal::build_random_terms(m.spec, m.frame);
+  m.y = Eigen::Map<const Eigen::VectorXd>(m.frame.response.data(), static_cast<Eigen::Index>(m.frame.nobs));
+  m.deviance = std::make_unique<ProfiledDeviance>(m.terms, m.x.matrix, m.y);
+}
+
+LinearMixedModel::~LinearMixedModel() = default;
+LinearMixedModel::LinearMixedModel(LinearMixedModel&&) noexcept = default;
+LinearMixedModel& LinearMixedModel::operator=(LinearMixedModel&&) noexcept = default;
+
+double LinearMixedModel::objective(const std::vector<double>& theta, bool reml) const {
+  if (theta.size() != theta_size())
+    throw Error(ErrorKind::kUsage, "theta has " + std::to_string(theta.size()) + " values, the model needs " +
+                                       std::to_string(theta_size()));
+  return (*impl_->deviance)(theta, reml);
+}
+
+std::size_t LinearMixedModel::theta_size() const { return impl_->deviance->start().size(); }
+std::vector<double> LinearMixedModel::theta_lower_bounds() const { return impl_->deviance->lower_bounds(); }
+const std::vector<std::string>& LinearMixedModel::fixef_names() const { return impl_->x.names; }
+std::size_t LinearMixedModel::nobs() const { return impl_->frame.nobs; }
+
+namespace {
+
+// lme4's optimizeLmer after the first optimization: restart when a parameter on its bound
+// would decrease the objective by moving inward (restart_edge), then snap parameters within
+// boundary_tolerance of a bound onto it when that does not worsen the fit (check.boundary).
+internal::OptimizerOutcome polish_boundary(const internal::Objective& f, internal::OptimizerOutcome opt,
+                                           const std::vector<double>& lower, const FitOptions& options) {
+  if (options.restart_edge) {
+    const double d0 = f(opt.x);
+    bool restart = false;
+    for (std::size_t i = 0; i < lower.size(); ++i) {
+      if (opt.x[i] != lower[i]) continue;
+      std::vector<double> moved = opt.x;
+      moved[i] = lower[i] + 1e-5;
+      restart = restart || (f(moved) - d0) / 1e-5 < 0.0;
+    }
+    if (restart) {
+      const int used = opt.evaluations;
+      opt = internal::minimize_bobyqa(f, opt.x, lower, options);
+      opt.evaluations += used;
+    }
+  }
+  if (options.boundary_tolerance > 0.0) {
+    bool changed = false;
+    std::vector<double> snapped = opt.x;
+    for (std::size_t i = 0; i < lower.size(); ++i) {
+      const double gap = opt.x[i] - lower[i];
+      if (!(gap > 0.0 && gap < options.boundary_tolerance)) continue;
+      std::vector<double> trial = snapped;
+      trial[i] = lower[i];
+      if (f(trial) < opt.value) {
+        snapped[i] = lower[i];
+        changed = true;
+      }
+    }
+    if (changed) {
+      opt.x = snapped;
+      opt.value = f(snapped);
+    }
+  }
+  return opt;
+}
+
+}  // namespace
+
+FitResult LinearMixedModel::fit(const FitOptions& options) const {
+  std::string invalid;
+  if (!options.IsValid(&invalid)) throw Error(ErrorKind::kUsage, "invalid fit options: " + invalid);
+  Impl& m = *impl_;
+  const internal::Objective f = [&](const std::vector<double>& theta) { return (*m.deviance)(theta, options.reml); };
+  const auto& lower = m.deviance->lower_bounds();
+  internal::OptimizerOutcome opt = internal::minimize_bobyqa(f, m.deviance->start(), lower, options);
+  opt = polish_boundary(f, std::move(opt), lower, options);
+
+  internal::FitInputs inputs{m.formula, m.spec, m.frame, m.terms, m.x, m.y, m.rank_message};
+  return internal::assemble_fit(inputs, *m.deviance, opt, options);
+}
+
+FitResult fit_lmm(const std::string& formula, const DataFrame& data, const FitOptions& options) {
+  return LinearMixedModel(formula, data).fit(options);
+}
+
+}  // namespace lmm

@@ -1,0 +1,55 @@
+#include "model/profiled_deviance.hpp"
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace lmm::internal {
+
+ProfiledDeviance::ProfiledDeviance(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& x,
+                                   const Eigen::VectorXd& y)
+    : terms_(terms), cholesky_(terms, x, y), n_(static_cast<double>(x.rows())), p_(static_cast<double>(x.cols())) {
+  for (const RandomEffectsTerm& t : terms) t.append_bounds(lower_, start_);
+}
+
+std::vector<Eigen::MatrixXd> ProfiledDeviance::relative_factors(const std::vector<double>& theta) const {
+  std::vector<Eigen::MatrixXd> factors;
+  const double* next = theta.data();
+  for (const RandomEffectsTerm& t : terms_) {
+    factors.push_back(t.relative_factor(next));
+    next += t.ntheta();
+  }
+  return factors;
+}
+
+double ProfiledDeviance::operator()(const std::vector<double>& theta, bool reml) {
+  if (!cholesky_.update(relative_factors(theta))) return std::numeric_limits<double>::infinity();
+  const double pwrss = cholesky_.pwrss();
+  const double ld = cholesky_.log_det_random();
+  const double two_pi = 2.0 * std::numbers::pi;
+  if (!reml) return ld + n_ * (1.0 + std::log(two_pi * pwrss / n_));
+  const double dof = n_ - p_;
+  return ld + cholesky_.log_det_fixed() + dof * (1.0 + std::log(two_pi * pwrss / dof));
+}
+
+ConditionalEstimates ProfiledDeviance::estimates(const std::vector<double>& theta, bool reml) {
+  const auto factors = relative_factors(theta);
+  cholesky_.update(factors);
+  ConditionalEstimates out;
+  Eigen::VectorXd u;
+  cholesky_.solve(out.beta, u);
+  out.b.resize(u.size());
+  Eigen::Index offset = 0;
+  for (std::size_t t = 0; t < terms_.size(); ++t) {
+    const int q = terms_[t].q();
+    for (int l = 0; l < terms_[t].nlevels(); ++l, offset += q)
+      out.b.segment(offset, q) = factors[t] * u.segment(offset, q);
+  }
+  out.sigma = std::sqrt(cholesky_.pwrss() / (reml ? n_ - p_ : n_));
+  const Eigen::MatrixXd rx = cholesky_.fixed_factor();
+  const Eigen::MatrixXd rx_inv = rx.triangularView<Eigen::Lower>().solve(Eigen::MatrixXd::Identity(rx.rows(), rx.cols()));
+  out.beta_vcov = out.sigma * out.sigma * (rx_inv.transpose() * rx_inv);
+  return out;
+}
+
+}  // namespace lmm::internal

@@ -1,0 +1,41 @@
+// The profiled deviance and REML criterion as functions of theta (Bates et al. 2015, eqs. 34
+// and 41), and the conditional estimates that go with them.
+#pragma once
+
+#include <Eigen/Dense>
+#include <vector>
+
+#include "linalg/blocked_cholesky.hpp"
+#include "model/random_effects_term.hpp"
+
+namespace lmm::internal {
+
+// Everything determined by theta once L is factored.
+struct ConditionalEstimates {
+  Eigen::VectorXd beta;
+  Eigen::VectorXd b;  // random effects, term by term, level-major within a term
+  double sigma = 0.0;
+  Eigen::MatrixXd beta_vcov;
+};
+
+class ProfiledDeviance {
+ public:
+  ProfiledDeviance(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+
+  // -2 log profiled (restricted) likelihood at theta; +inf where L cannot be factored.
+  double operator()(const std::vector<double>& theta, bool reml);
+  ConditionalEstimates estimates(const std::vector<double>& theta, bool reml);
+
+  const std::vector<double>& lower_bounds() const { return lower_; }
+  const std::vector<double>& start() const { return start_; }
+  std::vector<Eigen::MatrixXd> relative_factors(const std::vector<double>& theta) const;
+
+ private:
+  const std::vector<RandomEffectsTerm>& terms_;
+  BlockedCholesky cholesky_;
+  double n_ = 0.0;
+  double p_ = 0.0;
+  std::vector<double> lower_, start_;
+};
+
+}  // namespace lmm::internal

@@ -1,0 +1,36 @@
+// A random-effects term of the model: lme4's ReTrm, MixedModels.jl's ReMat.
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "formula/model_frame.hpp"
+#include "formula/term_expansion.hpp"
+
+namespace lmm::internal {
+
+struct RandomEffectsTerm {
+  std::string group;               // grouping factor's name as lme4 shows it
+  std::vector<std::string> names;  // the term's columns, e.g. "(Intercept)", "ses"
+  std::vector<std::string> levels; // levels of the grouping factor
+  std::vector<int> codes;          // level of each observation
+  Eigen::MatrixXd z;               // n x q: each observation's row of the term's model matrix
+
+  int q() const { return static_cast<int>(z.cols()); }
+  int nlevels() const { return static_cast<int>(levels.size()); }
+  int nranef() const { return q() * nlevels(); }
+  int ntheta() const { return q() * (q() + 1) / 2; }
+
+  // The relative covariance factor T (lower triangular, q x q) from this term's slice of theta,
+  // filled column by column as lme4 does.
+  Eigen::MatrixXd relative_factor(const double* theta) const;
+  // Lower bounds of theta: 0 for diagonal elements, -inf otherwise; starts 1 and 0.
+  void append_bounds(std::vector<double>& lower, std::vector<double>& start) const;
+};
+
+// Builds the terms in lme4's order (by decreasing number of levels, stably) and applies lme4's
+// checks on the numbers of levels and of random effects.
+std::vector<RandomEffectsTerm> build_random_terms(const FormulaSpec& spec, const ModelFrame& frame);
+
+}  // namespace lmm::internal
