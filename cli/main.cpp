@@ -16,6 +16,11 @@ int exit_code(lmm::ErrorKind kind) {
   return 1;
 }
 
+bool is_command(const CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : app.get_subcommands({})) if (sub->get_name() == name) return true;
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -23,6 +28,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   lmm::cli::FitCommand fit;
   fit.add_to(*app.add_subcommand("fit", "fit a model and print its summary"));
+  if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
+    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit; see lmm --help)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

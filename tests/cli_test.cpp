@@ -1,0 +1,120 @@
+// The lmm command line: the JSON contract of `lmm fit` and one-line errors with exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+struct CliRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+CliRun lmm_cli(const std::string& args) {
+  const char* cli = std::getenv("LMM_CLI");
+  const std::string exe = cli ? cli : "build/lmm";
+  const std::string out = testing::TempDir() + "/cli_out", err = testing::TempDir() + "/cli_err";
+  const int raw = std::system((exe + " " + args + " >" + out + " 2>" + err).c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+const std::string kClassroom = "--data ../shared/data/classroom.csv --factor classid,schoolid,classid2";
+
+TEST(CliFit, JsonHasTheContractFields) {
+  const CliRun r = lmm_cli("fit 'mathscore ~ ses + (ses | schoolid) + (1 | classid)' " + kClassroom + " --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::ordered_json::parse(r.out);
+  for (const char* key : {"formula", "reml", "nobs", "ngroups", "objective", "loglik", "aic", "bic", "sigma", "fixef",
+                          "fixef_se", "theta", "varcorr", "singular", "converged", "messages"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["reml"], true);
+  EXPECT_EQ(j["nobs"], 1190);
+  EXPECT_EQ(j["ngroups"]["classid"], 312);
+  EXPECT_EQ(j["ngroups"]["schoolid"], 107);
+  EXPECT_EQ(j["fixef"].begin().key(), "(Intercept)");
+  // varcorr rows in as.data.frame(VarCorr()) order: classid first (more levels), Residual last.
+  EXPECT_EQ(j["varcorr"][0]["grp"], "classid");
+  EXPECT_TRUE(j["varcorr"][0]["var2"].is_null());
+  EXPECT_EQ(j["varcorr"][3]["var2"], "ses");
+  EXPECT_EQ(j["varcorr"].back()["grp"], "Residual");
+  EXPECT_TRUE(j["varcorr"].back()["var1"].is_null());
+}
+
+TEST(CliFit, MlFlagFitsByMaximumLikelihood) {
+  const CliRun r = lmm_cli("fit 'mathscore ~ ses + (ses | schoolid)' " + kClassroom + " --ml --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["reml"], false);
+  EXPECT_NEAR(j["objective"].get<double>(), -2.0 * j["loglik"].get<double>(), 1e-9);
+}
+
+TEST(CliFit, JoinAddsGroupLevelColumns) {
+  const CliRun r = lmm_cli(
+      "fit 'mathach ~ ses + himinty + ses:himinty + (ses | school)' --data ../shared/data/mathachieve.csv "
+      "--join ../shared/data/mathachieveschool.csv --by school --factor himinty --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::ordered_json::parse(r.out);
+  std::vector<std::string> names;
+  for (auto& [k, v] : j["fixef"].items()) names.push_back(k);
+  EXPECT_EQ(names, (std::vector<std::string>{"(Intercept)", "ses", "himinty1", "ses:himinty1"}));
+  // The seed prints fixef(M_glp2) as 13.1542443 2.5436697 -1.8593332 -0.5760956.
+  EXPECT_NEAR(j["fixef"]["(Intercept)"].get<double>(), 13.1542443, 5e-7);
+  EXPECT_NEAR(j["fixef"]["ses:himinty1"].get<double>(), -0.5760956, 5e-7);
+}
+
+void expect_one_line_error(const CliRun& r, int status, const std::string& words) {
+  EXPECT_EQ(r.status, status) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
+}
+
+TEST(CliErrors, MissingFile) {
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data /nonexistent.csv"), 3,
+                        "cannot open data file '/nonexistent.csv'");
+}
+
+TEST(CliErrors, UnknownColumnInFormula) {
+  expect_one_line_error(lmm_cli("fit 'mathscore ~ nosuch + (1 | schoolid)' " + kClassroom), 4,
+                        "no column named 'nosuch'");
+}
+
+TEST(CliErrors, FormulaThatDoesNotParse) {
+  expect_one_line_error(lmm_cli("fit 'mathscore ~ ses + (1 | schoolid' " + kClassroom), 4, "position");
+}
+
+TEST(CliErrors, UnknownFactorColumn) {
+  expect_one_line_error(lmm_cli("fit 'mathscore ~ ses + (1 | schoolid)' --data ../shared/data/classroom.csv --factor nope"),
+                        3, "--factor: no column named 'nope'");
+}
+
+TEST(CliErrors, UnknownOptionAndCommand) {
+  expect_one_line_error(lmm_cli("fit 'y ~ (1|g)' --data x.csv --bogus"), 2, "--bogus");
+  expect_one_line_error(lmm_cli("frobnicate"), 2, "frobnicate");
+}
+
+TEST(CliErrors, JoinWithoutBy) {
+  expect_one_line_error(lmm_cli("fit 'mathach ~ ses + (1 | school)' --data ../shared/data/mathachieve.csv "
+                                "--join ../shared/data/mathachieveschool.csv"),
+                        2, "each --join needs one --by");
+}
+
+TEST(CliErrors, GroupingFactorWithOneLevel) {
+  const std::string path = testing::TempDir() + "/one_level.csv";
+  std::ofstream(path) << "y,x,g\n1,1,a\n2,2,a\n3,1,a\n";
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), 5, "grouping factor 'g' must have more than 1");
+}
+
+}  // namespace

@@ -1,0 +1,109 @@
+// read_csv: RFC 4180, R's type decisions, and one-line errors naming the line.
+#include <gtest/gtest.h>
+
+#include "lmm/data_frame.hpp"
+#include "lmm/error.hpp"
+
+namespace {
+
+lmm::DataFrame parse(const std::string& text) { return lmm::read_csv_text(text, "test.csv"); }
+
+std::string error_of(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const lmm::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(CsvReader, QuotedNumbersAreNumeric) {
+  const auto d = parse("\"Subject\",\"Reaction\"\n\"308\",249.56\n\"309\",222.7\n");
+  EXPECT_FALSE(d.column("Subject").is_factor());
+  EXPECT_DOUBLE_EQ(d.column("Subject").numbers[1], 309.0);
+  EXPECT_DOUBLE_EQ(d.column("Reaction").numbers[0], 249.56);
+}
+
+TEST(CsvReader, TextBecomesFactorWithRSortedLevels) {
+  const auto d = parse("g\nb\nB\na\nA10\nA2\n");
+  const auto& g = d.column("g");
+  ASSERT_TRUE(g.is_factor());
+  // R in an English locale: case-insensitive first, lower case before upper case on a tie.
+  EXPECT_EQ(g.levels, (std::vector<std::string>{"a", "A10", "A2", "b", "B"}));
+  EXPECT_EQ(g.codes, (std::vector<int>{3, 4, 0, 1, 2}));
+}
+
+TEST(CsvReader, ByteOrderMarkCrlfAndQuotedCommas) {
+  const auto d = parse("\xEF\xBB\xBFname,x\r\n\"Smith, J\",1\r\n\"say \"\"hi\"\"\",2\r\n");
+  ASSERT_TRUE(d.has("name"));
+  EXPECT_EQ(d.column("name").label(0), "Smith, J");
+  EXPECT_EQ(d.column("name").label(1), "say \"hi\"");
+  EXPECT_DOUBLE_EQ(d.column("x").numbers[1], 2.0);
+}
+
+TEST(CsvReader, NaAndEmptyFieldsAreMissing) {
+  const auto d = parse("x,g\n1,a\nNA,\n,b\n3,NA\n");
+  const auto& x = d.column("x");
+  EXPECT_FALSE(x.is_factor());
+  EXPECT_EQ(x.missing, (std::vector<std::uint8_t>{0, 1, 1, 0}));
+  const auto& g = d.column("g");
+  EXPECT_EQ(g.levels, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(g.codes, (std::vector<int>{0, -1, 1, -1}));
+}
+
+TEST(CsvReader, ScientificNotationAndSigns) {
+  const auto d = parse("x\n1e3\n-2.5E-1\n+4\n.5\n");
+  const auto& x = d.column("x");
+  ASSERT_FALSE(x.is_factor());
+  EXPECT_DOUBLE_EQ(x.numbers[0], 1000.0);
+  EXPECT_DOUBLE_EQ(x.numbers[1], -0.25);
+  EXPECT_DOUBLE_EQ(x.numbers[2], 4.0);
+  EXPECT_DOUBLE_EQ(x.numbers[3], 0.5);
+}
+
+TEST(CsvReader, HeaderNamesFollowMakeNames) {
+  const auto d = parse("my col,2x\n1,2\n");
+  EXPECT_TRUE(d.has("my.col"));
+  EXPECT_TRUE(d.has("X2x"));
+}
+
+TEST(CsvReader, DeclaredFactorSortsNumerically) {
+  auto d = parse("g\n10\n9\n100\n9\n");
+  d.declare_factor("g");
+  EXPECT_EQ(d.column("g").levels, (std::vector<std::string>{"9", "10", "100"}));
+  EXPECT_EQ(d.column("g").codes, (std::vector<int>{1, 0, 2, 0}));
+}
+
+TEST(CsvReaderErrors, WrongFieldCountNamesTheLine) {
+  EXPECT_EQ(error_of("a,b\n1,2\n3\n"), "data file 'test.csv': line 3: expected 2 fields, found 1");
+}
+
+TEST(CsvReaderErrors, EmptyAndHeaderOnly) {
+  EXPECT_EQ(error_of(""), "data file 'test.csv': the file is empty");
+  EXPECT_EQ(error_of("a,b\n"), "data file 'test.csv': a header but no data rows");
+}
+
+TEST(CsvReaderErrors, DuplicateColumn) {
+  EXPECT_EQ(error_of("a,a\n1,2\n"), "data file 'test.csv': duplicate column name 'a'");
+}
+
+TEST(CsvReaderErrors, BinaryAndInvalidUtf8) {
+  EXPECT_EQ(error_of(std::string("a\n1\n\0\n", 6)), "data file 'test.csv': binary content (NUL byte) at line 3");
+  EXPECT_EQ(error_of("a\n1\n\xff\xfe\n"), "data file 'test.csv': invalid UTF-8 at line 3");
+}
+
+TEST(CsvReaderErrors, UnterminatedQuote) {
+  EXPECT_EQ(error_of("a\n\"abc\n"), "data file 'test.csv': line 2: unterminated quoted field");
+}
+
+TEST(CsvReaderErrors, MissingFile) {
+  try {
+    lmm::read_csv("/nonexistent/file.csv");
+    FAIL() << "no error";
+  } catch (const lmm::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot open data file '/nonexistent/file.csv'");
+    EXPECT_EQ(e.kind(), lmm::ErrorKind::kInput);
+  }
+}
+
+}  // namespace

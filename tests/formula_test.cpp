@@ -1,0 +1,108 @@
+// The formula parser and R's term expansion, with lme4's random-term rules.
+#include <gtest/gtest.h>
+
+#include "formula/term_expansion.hpp"
+#include "lmm/error.hpp"
+
+namespace {
+
+using lmm::internal::analyze_formula;
+using lmm::internal::TermList;
+
+// Term labels as R's attr(terms(f), "term.labels") shows them.
+std::vector<std::string> labels(const TermList& list) {
+  std::vector<std::string> out;
+  for (const auto& term : list.terms) {
+    std::string label;
+    for (int v : term) label += (label.empty() ? "" : ":") + list.variable_names[v];
+    out.push_back(label);
+  }
+  return out;
+}
+
+std::vector<std::string> fixed_labels(const std::string& formula) { return labels(analyze_formula(formula).fixed); }
+
+std::string formula_error(const std::string& formula) {
+  try {
+    analyze_formula(formula);
+  } catch (const lmm::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(TermExpansion, StarExpandsAndSortsByDegree) {
+  EXPECT_EQ(fixed_labels("y ~ a * b + c + (1 | g)"), (std::vector<std::string>{"a", "b", "c", "a:b"}));
+}
+
+TEST(TermExpansion, InteractionVariablesInOrderOfAppearance) {
+  EXPECT_EQ(fixed_labels("y ~ ses + himinty + himinty:ses + (1 | g)"),
+            (std::vector<std::string>{"ses", "himinty", "ses:himinty"}));
+}
+
+TEST(TermExpansion, PowerAndNesting) {
+  EXPECT_EQ(fixed_labels("y ~ (a + b + c)^2 + (1 | g)"),
+            (std::vector<std::string>{"a", "b", "c", "a:b", "a:c", "b:c"}));
+  EXPECT_EQ(fixed_labels("y ~ a / b + (1 | g)"), (std::vector<std::string>{"a", "a:b"}));
+}
+
+TEST(TermExpansion, InterceptRemoval) {
+  EXPECT_FALSE(analyze_formula("y ~ 0 + x + (1 | g)").fixed.intercept);
+  EXPECT_FALSE(analyze_formula("y ~ x - 1 + (1 | g)").fixed.intercept);
+  EXPECT_FALSE(analyze_formula("y ~ -1 + x + (1 | g)").fixed.intercept);
+  EXPECT_TRUE(analyze_formula("y ~ x + (1 | g)").fixed.intercept);
+  EXPECT_TRUE(analyze_formula("y ~ 1 + (1 | g)").fixed.intercept);
+  EXPECT_EQ(fixed_labels("y ~ a * b - a:b + (1 | g)"), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(TermExpansion, CallsAreVariablesNamedByDeparse) {
+  EXPECT_EQ(fixed_labels("y ~ I(x^2) + log(z) + I(x*2) + factor(k) + (1 | g)"),
+            (std::vector<std::string>{"I(x^2)", "log(z)", "I(x * 2)", "factor(k)"}));
+}
+
+TEST(RandomTerms, BarsAreSplitFromTheFixedPart) {
+  const auto spec = analyze_formula("mathach ~ ses + (ses | school)");
+  EXPECT_EQ(spec.response_name, "mathach");
+  EXPECT_EQ(fixed_labels("mathach ~ ses + (ses | school)"), (std::vector<std::string>{"ses"}));
+  ASSERT_EQ(spec.random.size(), 1u);
+  EXPECT_EQ(spec.random[0].group_name, "school");
+  EXPECT_TRUE(spec.random[0].effects.intercept);
+  EXPECT_EQ(labels(spec.random[0].effects), (std::vector<std::string>{"ses"}));
+}
+
+TEST(RandomTerms, DoubleBarSplitsIntoUncorrelatedTerms) {
+  const auto spec = analyze_formula("y ~ x + (x || g)");
+  ASSERT_EQ(spec.random.size(), 2u);
+  EXPECT_EQ(spec.random[0].text, "(1 | g)");
+  EXPECT_EQ(spec.random[1].text, "(0 + x | g)");
+  EXPECT_FALSE(spec.random[1].effects.intercept);
+}
+
+TEST(RandomTerms, SlashNestsAndColonInteracts) {
+  const auto nested = analyze_formula("y ~ x + (1 | schoolid/classid2)");
+  ASSERT_EQ(nested.random.size(), 2u);
+  EXPECT_EQ(nested.random[0].group_name, "schoolid");
+  EXPECT_EQ(nested.random[1].group_name, "classid2:schoolid");
+  const auto crossed = analyze_formula("y ~ x + (1 | schoolid:classid2) + (1 | item)");
+  EXPECT_EQ(crossed.random[0].group_name, "schoolid:classid2");
+  EXPECT_EQ(crossed.random[1].group_name, "item");
+}
+
+TEST(FormulaErrors, PointAtThePosition) {
+  EXPECT_EQ(formula_error("y ~ x + (1 | g"),
+            "formula error at position 15: expected ')' to close the '(' at position 9 in 'y ~ x + (1 | g'");
+  EXPECT_EQ(formula_error("y ~ x + * z"), "formula error at position 9: unexpected '*' in 'y ~ x + * z'");
+  EXPECT_EQ(formula_error("~ x + (1 | g)"), "formula error at position 1: the formula has no response (left of '~') in '~ x + (1 | g)'");
+}
+
+TEST(FormulaErrors, NoRandomTerms) {
+  EXPECT_EQ(formula_error("y ~ x"),
+            "no random effects terms specified in formula 'y ~ x' (write one as (1 | group))");
+}
+
+TEST(FormulaErrors, DeepNestingIsRefusedNotCrashed) {
+  std::string deep = "y ~ " + std::string(5000, '(') + "x" + std::string(5000, ')') + " + (1 | g)";
+  EXPECT_NE(formula_error(deep).find("nests deeper than"), std::string::npos);
+}
+
+}  // namespace
