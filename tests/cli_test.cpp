@@ -22,10 +22,15 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
+int counter = 0;
+
 CliRun lmm_cli(const std::string& args) {
   const char* cli = std::getenv("LMM_CLI");
   const std::string exe = cli ? cli : "build/lmm";
-  const std::string out = testing::TempDir() + "/cli_out", err = testing::TempDir() + "/cli_err";
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  const std::string base = testing::TempDir() + "/cli_" + info->test_suite_name() + "_" + info->name() + "_" +
+                           std::to_string(counter++);
+  const std::string out = base + ".out", err = base + ".err";
   const int raw = std::system((exe + " " + args + " >" + out + " 2>" + err).c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }

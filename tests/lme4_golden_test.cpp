@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "lmm/lmm.hpp"
@@ -44,6 +45,11 @@ const Fitted& fitted(std::size_t index) {
   return cache.emplace(index, std::move(f)).first->second;
 }
 
+// Cases where lme4 1.1-31's optimizer stopped short of an optimum on the boundary: lmm's
+// objective is lower and its fit singular where lme4's is not. LmeStoppedShortOfBoundary below
+// shows the evidence; for these the singular flag and its message are not compared.
+const std::set<std::string> kLme4StoppedShort = {"M15_REML", "M_pracad_ML"};
+
 class Lme4Golden : public ::testing::TestWithParam<std::size_t> {};
 class Lme4GoldenModes : public ::testing::TestWithParam<std::size_t> {};
 
@@ -62,7 +68,10 @@ TEST_P(Lme4Golden, AgreesWithLme4) {
   auto ours_groups = fit.ngroups;
   std::sort(ours_groups.begin(), ours_groups.end());
   EXPECT_EQ(ours_groups, groups);
-  EXPECT_EQ(fit.singular, ref["singular"].get<bool>());
+  const bool stopped_short = kLme4StoppedShort.count((*f.golden)["id"].get<std::string>()) > 0;
+  if (!stopped_short) {
+    EXPECT_EQ(fit.singular, ref["singular"].get<bool>());
+  }
   EXPECT_TRUE(fit.converged);
   for (const json& m : ref["messages"])
     EXPECT_NE(std::find(fit.messages.begin(), fit.messages.end(), m.get<std::string>()), fit.messages.end())
@@ -104,7 +113,9 @@ TEST_P(Lme4Golden, AgreesWithLme4) {
     EXPECT_EQ(row.var2.value_or("<null>"), g["var2"].is_null() ? "<null>" : g["var2"].get<std::string>());
     if (g["sdcor"].is_null()) continue;
     const double expected = g["sdcor"].get<double>();
-    if (row.var2) {
+    if (stopped_short && expected < 1e-2 * sigma) {
+      EXPECT_LT(row.sdcor, expected) << "lmm's optimum is nearer the boundary";
+    } else if (row.var2) {
       const bool both_nonzero = std::isfinite(row.sdcor) && std::fabs(g["vcov"].get<double>()) > 0 &&
                                 std::fabs(std::fabs(expected) - 1.0) < 1.0;
       if (both_nonzero) {
@@ -153,6 +164,36 @@ std::string case_name(const ::testing::TestParamInfo<std::size_t>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Lme4, Lme4Golden, ::testing::ValuesIn(cases(false)), case_name);
 INSTANTIATE_TEST_SUITE_P(Lme4, Lme4GoldenModes, ::testing::ValuesIn(cases(true)), case_name);
+
+// lme4 stops with a variance parameter just above isSingular's 1e-4 (M15 by REML: 2.5e-4;
+// the pracad slope model by ML: 1.5e-4), but restarting the optimizer from there keeps lowering
+// the objective as that parameter shrinks towards 0.
+TEST(Lme4StoppedShortOfBoundary, BetterOptimumIsSingular) {
+  for (const json& c : golden_cases()) {
+    if (!kLme4StoppedShort.count(c["id"].get<std::string>())) continue;
+    SCOPED_TRACE(c["id"].get<std::string>());
+    const bool reml = c["reml"].get<bool>();
+    const lmm::LinearMixedModel model(c["formula"].get<std::string>(), load_case_data(c));
+    const auto lme4_theta = c["result"]["theta"].get<std::vector<double>>();
+    const double lme4_objective = c["result"]["objective"].get<double>();
+    // Same function: lmm's objective at lme4's theta is lme4's objective (1e-12 relative).
+    EXPECT_NEAR(model.objective(lme4_theta, reml), lme4_objective, 1e-12 * lme4_objective);
+    lmm::FitOptions options;
+    options.reml = reml;
+    const lmm::FitResult fit = model.fit(options);
+    // A better optimum: lower by more than BOBYQA's ftol_abs (1e-8), and singular.
+    EXPECT_LT(fit.objective, lme4_objective - 1e-8);
+    EXPECT_TRUE(fit.singular);
+    EXPECT_FALSE(c["result"]["singular"].get<bool>());
+    // lme4's stop was within ten times the singularity tolerance: where lmm confirms by restarting.
+    const auto lower = model.theta_lower_bounds();
+    double smallest = 1.0;
+    for (std::size_t i = 0; i < lower.size(); ++i)
+      if (lower[i] == 0.0) smallest = std::min(smallest, lme4_theta[i]);
+    EXPECT_GT(smallest, 1e-4);
+    EXPECT_LT(smallest, 1e-3);
+  }
+}
 
 // The seed's M18, M19 and M20 are one model written three ways.
 TEST(SeedModels, NestedSpellingsGiveTheSameFit) {

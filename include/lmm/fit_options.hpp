@@ -19,6 +19,11 @@ struct FitOptions {
   // lme4's restart_edge and boundary.tol: re-examine parameters that end on or near a bound.
   bool restart_edge = true;
   double boundary_tolerance = 1e-5;
+  // When a variance parameter ends within 10 x singular_tolerance of 0, BOBYQA is restarted
+  // from its optimum, up to this many times, while that improves the objective by more than
+  // ftol_abs; elsewhere lmm follows lme4's single run exactly. 0 always reproduces lme4's run,
+  // whose stop near a boundary depends on rounding noise.
+  int max_restarts = 5;
 
   // Fills *error with the first invalid field and its constraint; true when all are valid.
   bool IsValid(std::string* error) const;
