@@ -240,23 +240,46 @@ Expression make_number(double value) {
 
 Expression parse_formula(const std::string& formula) { return Parser(formula).parse(); }
 
-std::string deparse(const Expression& e) {
+namespace {
+
+void deparse_into(const Expression& e, std::string& out) {
   switch (e.kind) {
-    case Expression::Kind::kNumber: return r_number_label(e.number);
-    case Expression::Kind::kName: return e.text;
-    case Expression::Kind::kParen: return "(" + deparse(e.args[0]) + ")";
-    case Expression::Kind::kUnary: return e.text + deparse(e.args[0]);
-    case Expression::Kind::kBinary: {
-      const std::string sep = spaced(e.text) ? " " + e.text + " " : e.text;
-      return deparse(e.args[0]) + sep + deparse(e.args[1]);
-    }
-    case Expression::Kind::kCall: {
-      std::string out = e.text + "(";
-      for (std::size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + deparse(e.args[i]);
-      return out + ")";
-    }
+    case Expression::Kind::kNumber: out.append(r_number_label(e.number)); return;
+    case Expression::Kind::kName: out.append(e.text); return;
+    case Expression::Kind::kParen:
+      out.push_back('(');
+      deparse_into(e.args[0], out);
+      out.push_back(')');
+      return;
+    case Expression::Kind::kUnary:
+      out.append(e.text);
+      deparse_into(e.args[0], out);
+      return;
+    case Expression::Kind::kBinary:
+      deparse_into(e.args[0], out);
+      if (spaced(e.text)) out.push_back(' ');
+      out.append(e.text);
+      if (spaced(e.text)) out.push_back(' ');
+      deparse_into(e.args[1], out);
+      return;
+    case Expression::Kind::kCall:
+      out.append(e.text);
+      out.push_back('(');
+      for (std::size_t i = 0; i < e.args.size(); ++i) {
+        if (i) out.append(", ");
+        deparse_into(e.args[i], out);
+      }
+      out.push_back(')');
+      return;
   }
-  return {};
+}
+
+}  // namespace
+
+std::string deparse(const Expression& e) {
+  std::string out;
+  deparse_into(e, out);
+  return out;
 }
 
 }  // namespace lmm::internal
