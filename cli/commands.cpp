@@ -11,6 +11,7 @@ void DataOptions::add_to(CLI::App& app) {
       ->expected(1)->take_all();
   app.add_option("--by", by, "key column for the matching --join")->expected(1)->take_all();
   app.add_option("--factor", factors, "numeric-coded columns to treat as factors")->delimiter(',');
+  app.add_option("--data-name", name, "name shown on the summary's Data: line (default: the file's stem)");
 }
 
 DataFrame DataOptions::load() const {
@@ -26,7 +27,9 @@ DataFrame DataOptions::load() const {
   return frame;
 }
 
-std::string DataOptions::data_name() const { return std::filesystem::path(data).stem().string(); }
+std::string DataOptions::data_name() const {
+  return name.empty() ? std::filesystem::path(data).stem().string() : name;
+}
 
 void FitCommand::add_to(CLI::App& app) {
   app.add_option("formula", formula, "model formula, e.g. 'y ~ x + (x | g)'")->required();

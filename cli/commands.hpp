@@ -15,11 +15,12 @@ struct DataOptions {
   std::vector<std::string> joins;
   std::vector<std::string> by;
   std::vector<std::string> factors;
+  std::string name;  // --data-name: shown on the summary's "Data:" line
 
   void add_to(CLI::App& app);
   // Reads, joins and declares factors; throws lmm::Error naming the file or column at fault.
   DataFrame load() const;
-  std::string data_name() const;  // the data file's stem, for the summary's "Data:" line
+  std::string data_name() const;  // --data-name, else the data file's stem
 };
 
 struct FitCommand {

@@ -79,6 +79,23 @@ TEST(CliFit, JoinAddsGroupLevelColumns) {
   EXPECT_NEAR(j["fixef"]["ses:himinty1"].get<double>(), -0.5760956, 5e-7);
 }
 
+// The acceptance check of the engine issue: M_glp2's summary as lme4 1.1-31 prints it
+// (tests/golden/M_glp2_summary.txt, captured by tools/reference/lme4_goldens.R), to the character.
+TEST(CliFit, TextSummaryOfMGlp2IsLme4s) {
+  const CliRun r = lmm_cli(
+      "fit 'mathach ~ ses + himinty + ses:himinty + (ses | school)' --data ../shared/data/mathachieve.csv "
+      "--join ../shared/data/mathachieveschool.csv --by school --factor himinty --data-name mathach_df2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, slurp("tests/golden/M_glp2_summary.txt"));
+}
+
+TEST(CliFit, TextSummaryOfM17IsLme4s) {
+  const CliRun r = lmm_cli("fit 'mathscore ~ ses + (ses | schoolid) + (1 | classid)' " + kClassroom +
+                           " --data-name classroom_df");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, slurp("tests/golden/M17_summary.txt"));
+}
+
 void expect_one_line_error(const CliRun& r, int status, const std::string& words) {
   EXPECT_EQ(r.status, status) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;

@@ -188,14 +188,17 @@ SignificantDigits r_significant_digits(double x, int digits) {
   return s;
 }
 
-RealLayout r_real_layout(const std::vector<double>& x, int digits, int nsmall) {
+namespace {
+
+// What formatReal() gathers over the finite elements: digits left and right of the point,
+// sign, significant digits.
+struct DigitExtent {
   bool any_finite = false, any_negative = false;
   int max_right = INT_MIN, max_left = INT_MIN, min_left = INT_MAX, max_signed_left = INT_MIN, max_sig = INT_MIN;
-  for (double v : x) {
-    if (!std::isfinite(v)) continue;
-    any_finite = true;
-    const SignificantDigits s = r_significant_digits(v, digits);
+
+  void add(const SignificantDigits& s) {
     const int left = s.kpower + 1 - (s.rounding_widens ? 1 : 0);  // digits before the point
+    any_finite = true;
     any_negative = any_negative || s.negative;
     max_right = std::max(max_right, s.nsig - left);
     max_left = std::max(max_left, left);
@@ -203,20 +206,31 @@ RealLayout r_real_layout(const std::vector<double>& x, int digits, int nsmall) {
     max_signed_left = std::max(max_signed_left, (s.negative ? 1 : 0) + std::max(left, 1));
     max_sig = std::max(max_sig, s.nsig);
   }
+};
+
+// Fixed notation if it is no wider than scientific notation (R's scipen = 0).
+RealLayout choose_layout(const DigitExtent& x, int nsmall) {
+  const int neg = x.any_negative ? 1 : 0;
+  const int signed_left = x.max_left < 0 ? 1 + neg : x.max_signed_left;
+  int right = std::max(x.max_right, 0);
+  const int fixed_width = signed_left + right + (right != 0 ? 1 : 0);
   RealLayout layout;
-  if (any_finite) {
-    const int neg = any_negative ? 1 : 0;
-    if (max_left < 0) max_signed_left = 1 + neg;
-    int right = std::max(max_right, 0);
-    const int fixed_width = max_signed_left + right + (right != 0 ? 1 : 0);
-    layout.exponent = (max_left > 100 || min_left <= -99) ? 2 : 1;
-    layout.decimals = max_sig - 1;
-    layout.width = neg + (layout.decimals > 0 ? 1 : 0) + layout.decimals + 4 + layout.exponent;
-    if (fixed_width <= layout.width) {  // fixed notation unless wider (R's scipen = 0)
-      right = std::max(right, nsmall);
-      layout = {max_signed_left + right + (right != 0 ? 1 : 0), right, 0};
-    }
-  }
+  layout.exponent = (x.max_left > 100 || x.min_left <= -99) ? 2 : 1;
+  layout.decimals = x.max_sig - 1;
+  layout.width = neg + (layout.decimals > 0 ? 1 : 0) + layout.decimals + 4 + layout.exponent;
+  if (fixed_width > layout.width) return layout;
+  right = std::max(right, nsmall);
+  return {signed_left + right + (right != 0 ? 1 : 0), right, 0};
+}
+
+}  // namespace
+
+RealLayout r_real_layout(const std::vector<double>& x, int digits, int nsmall) {
+  digits = std::clamp(digits, 1, 22);
+  DigitExtent extent;
+  for (double v : x)
+    if (std::isfinite(v)) extent.add(r_significant_digits(v, digits));
+  RealLayout layout = extent.any_finite ? choose_layout(extent, nsmall) : RealLayout{};
   layout.width = std::max(layout.width, non_finite_width(x));
   return layout;
 }
@@ -239,14 +253,24 @@ std::vector<std::string> r_format(const std::vector<double>& x, int digits, int 
 
 std::string r_format_number(double x, int digits) { return r_format({x}, digits).front(); }
 
-std::string r_formatC(double x, int width, int digits, const std::string& format, const std::string& flag) {
+std::string r_formatC(double x, std::optional<int> digits, std::optional<int> width, const std::string& format,
+                      const std::string& flag) {
+  const bool integer = format == "d";
+  if (!width && !digits) width = 1;
+  const int d = !digits ? (integer ? 2 : 4) : *digits < 0 ? 6 : *digits;
+  const int w = !width ? d + 1 : *width == 0 ? d : *width;
   std::string spec = "%";
   for (char c : flag)
     if (std::string_view("-0+ #").find(c) != std::string_view::npos) spec += c;
-  spec += std::to_string(std::max(width, 0));
-  if (format == "d") return printf_double(spec + ".0f", std::nearbyint(x));
-  if (digits >= 0) spec += "." + std::to_string(digits);
-  return printf_double(spec + format, x);
+  char buffer[512];
+  if (integer) {  // R first makes x an integer (truncating)
+    spec += "*d";
+    std::snprintf(buffer, sizeof buffer, spec.c_str(), w, static_cast<int>(x));
+  } else {
+    spec.append("*.*").append(format);
+    std::snprintf(buffer, sizeof buffer, spec.c_str(), w, d, x);
+  }
+  return buffer;
 }
 
 // ---- text ---------------------------------------------------------------------------------
@@ -285,6 +309,7 @@ struct Abbreviation {
   // once short enough.
   template <class Drop>
   bool sweep(Drop drop) {
+    if (s.size() < 2) return short_enough();  // the first character always stays
     for (std::size_t i = s.size() - 1; i > 0; --i) {
       if (i < s.size() && drop(i)) s.erase(i, 1);
       if (short_enough()) return true;
@@ -464,10 +489,10 @@ std::vector<int> column_widths(const TextMatrix& m) {
 std::string matrix_block(const TextMatrix& m, const std::vector<int>& widths, int label_width, std::size_t first,
                          std::size_t last, bool right) {
   std::string out(static_cast<std::size_t>(label_width), ' ');
-  for (std::size_t j = first; j < last; ++j) out += " " + r_pad(m.col_names[j], widths[j], right);
+  for (std::size_t j = first; j < last; ++j) out.append(" ").append(r_pad(m.col_names[j], widths[j], right));
   for (std::size_t i = 0; i < m.cells.size(); ++i) {
-    out += "\n" + r_pad(m.row_names[i], label_width, false);
-    for (std::size_t j = first; j < last; ++j) out += " " + r_pad(m.cells[i][j], widths[j], right);
+    out.append("\n").append(r_pad(m.row_names[i], label_width, false));
+    for (std::size_t j = first; j < last; ++j) out.append(" ").append(r_pad(m.cells[i][j], widths[j], right));
   }
   return out + "\n";
 }

@@ -3,6 +3,7 @@
 // character matrices, and deparse() produce. Used to reproduce lme4's printed summary exactly.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,9 +48,9 @@ struct RealLayout {
 };
 
 // The layout format() and print() choose: in fixed notation just enough decimals that every
-// element shows `digits` significant digits (at least `nsmall`), unless scientific notation
-// is narrower. NaN, NA (quiet NaN with R's payload is not distinguished: shown as "NaN") and
-// infinities only widen the field.
+// element shows `digits` (1..22) significant digits, at least `nsmall` decimals, unless
+// scientific notation is narrower. NaN ("NaN"; R's NA is not represented) and infinities only
+// widen the field.
 RealLayout r_real_layout(const std::vector<double>& x, int digits, int nsmall = 0);
 
 // One number written in `layout`, right-justified to its width (R's encodeReal0()); -0 is
@@ -63,11 +64,13 @@ std::vector<std::string> r_format(const std::vector<double>& x, int digits, int 
 // One number as cat() or paste() writes it (format of a length-one vector, no padding).
 std::string r_format_number(double x, int digits = 7);
 
-// R's formatC(x, width, digits, format, flag) for a number: C's printf with that conversion
-// (format one of "f", "e", "E", "g", "G", "d"); digits < 0 means R's NULL (printf's default
-// precision); flag characters among "-0+ #" are passed on to printf.
-std::string r_formatC(double x, int width = 0, int digits = -1, const std::string& format = "g",
-                      const std::string& flag = "");
+// R's formatC(x, digits, width, format, flag) for a number, with R's defaults for an absent
+// (NULL) digits or width: digits 4 (2 for format "d"), or 6 if negative; width digits + 1, or 1
+// when neither is given, or digits when 0. The number is then written by C's printf with the
+// flags (among "-0+ #"), width and digits; format "d" truncates x to an integer first, other
+// formats are one of "f", "e", "E", "g", "G".
+std::string r_formatC(double x, std::optional<int> digits = std::nullopt, std::optional<int> width = std::nullopt,
+                      const std::string& format = "g", const std::string& flag = "");
 
 // ---- text ---------------------------------------------------------------------------------
 

@@ -1,19 +1,306 @@
-// Placeholder until the R-format summary lands: prints the key numbers plainly.
-#include <fmt/format.h>
+// summary_text(): the text print(summary(<lmerMod>)) writes in lme4 1.1-31, section by section
+// (lme4's print.summary.merMod and its .prt.* helpers), with R's formatting rules from
+// report/r_format.hpp.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
 
+#include "formula/expression.hpp"
+#include "formula/term_expansion.hpp"
 #include "lmm/report.hpp"
+#include "report/r_format.hpp"
 
 namespace lmm {
+namespace {
+
+using internal::Expression;
+using internal::TextMatrix;
+
+constexpr int kCorrelationMaxTerms = 12;  // getOption("lme4.summary.cor.max")
+const std::string kRankDeficient = "fixed-effect model matrix is rank deficient";
+const std::string kConvergenceCode = "convergence code ";
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+std::vector<double> to_vector(const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
+
+// ---- header ---------------------------------------------------------------------------------
+
+// .prt.methTit(): one line, or the title wrapped and the class appended, when too wide.
+std::string title_text(const FitResult& fit, int width) {
+  const std::string title = fit.reml ? "Linear mixed model fit by REML" : "Linear mixed model fit by maximum likelihood ";
+  const std::string object_class = "lmerMod";
+  if (internal::r_text_width(title) + 5 + static_cast<int>(object_class.size()) <= width)
+    return title + " ['" + object_class + "']\n";
+  return internal::r_cat_fill({internal::r_strwrap(title, width - 2, 2), {" ["}, {object_class}, {"]"}}, width, "");
+}
+
+// lme4's expansion of one `lhs || g`: (1 | g) if lhs keeps its intercept, then (0 + t | g) for
+// each term t of lhs, joined by +.
+Expression expand_double_vert(const Expression& bar) {
+  const internal::TermList terms = internal::expand_terms(bar.args[0]);
+  auto bar_term = [&](Expression lhs) {
+    Expression paren;
+    paren.kind = Expression::Kind::kParen;
+    paren.args.push_back(internal::make_binary("|", std::move(lhs), bar.args[1]));
+    return paren;
+  };
+  std::vector<Expression> pieces;
+  if (terms.intercept) pieces.push_back(bar_term(internal::make_number(1)));
+  for (const internal::Term& term : terms.terms) {
+    Expression product = terms.variables[static_cast<std::size_t>(term.front())];
+    for (std::size_t k = 1; k < term.size(); ++k)
+      product = internal::make_binary(":", std::move(product), terms.variables[static_cast<std::size_t>(term[k])]);
+    pieces.push_back(bar_term(internal::make_binary("+", internal::make_number(0), std::move(product))));
+  }
+  Expression sum = pieces.front();
+  for (std::size_t k = 1; k < pieces.size(); ++k) sum = internal::make_binary("+", std::move(sum), pieces[k]);
+  return sum;
+}
+
+// lme4's expandDoubleVerts(): the formula as lmer() records it in its call.
+Expression expand_double_verts(Expression e) {
+  if (e.is_binary("||")) return expand_double_vert(e);
+  for (Expression& arg : e.args) arg = expand_double_verts(std::move(arg));
+  return e;
+}
+
+// The "Formula:" line(s): the expanded formula deparsed (width.cutoff 60) and written by cat().
+std::string formula_text(const std::string& formula, int width) {
+  std::vector<std::string> lines;
+  try {
+    lines = internal::r_deparse_lines(expand_double_verts(internal::parse_formula(formula)));
+  } catch (const std::exception&) {
+    lines = {formula};  // not expected: the formula was fitted
+  }
+  return internal::r_cat_fill({{"Formula:"}, lines}, width);
+}
+
+// .prt.aictab(): the REML criterion, or the AIC BIC logLik deviance df.resid table.
+std::string criterion_text(const FitResult& fit, const SummaryOptions& options) {
+  if (fit.reml) {
+    const std::string value = internal::r_format_number(internal::r_round(fit.objective, 1), options.digits);
+    return internal::r_cat_fill({{"REML criterion at convergence:"}, {value}}, options.width);
+  }
+  const double df_resid = fit.nobs - fit.df;
+  std::vector<double> table = {fit.aic, fit.bic, fit.loglik, fit.objective, df_resid};
+  for (double& v : table) v = internal::r_round(v, 1);
+  std::vector<std::string> cells = internal::r_format(table, options.digits);
+  cells.back() = internal::r_format_number(table.back(), options.digits);
+  return internal::r_print_named({"AIC", "BIC", "logLik", "deviance", "df.resid"}, cells, options.width);
+}
+
+// .prt.resids(): quantiles of the scaled residuals, zapped to digits + 1 and printed with digits.
+std::string residuals_text(const FitResult& fit, int digits, int width) {
+  const std::vector<double> q = internal::r_zapsmall(fit.scaled_residual_quantiles(), digits + 1);
+  return "Scaled residuals: \n" +
+         internal::r_print_named({"Min", "1Q", "Median", "3Q", "Max"}, internal::r_format(q, digits), width) + "\n";
+}
+
+// ---- random effects -------------------------------------------------------------------------
+
+// formatVC()'s correlation cells of one term: the matrix rounded to `decimals` and formatted as
+// a whole, lower triangle shown, in columns 0..columns-1.
+std::vector<std::vector<std::string>> correlation_cells(const RandomEffectsCovariance& c, int decimals, int digits,
+                                                        std::size_t columns) {
+  const Eigen::Index q = c.correlation.rows();
+  std::vector<double> values;
+  for (Eigen::Index j = 0; j < q; ++j)
+    for (Eigen::Index i = 0; i < q; ++i) values.push_back(internal::r_round(c.correlation(i, j), decimals));
+  const std::vector<std::string> text = internal::r_format(values, digits, decimals);
+  std::vector<std::vector<std::string>> rows(static_cast<std::size_t>(q), std::vector<std::string>(columns));
+  for (Eigen::Index i = 0; i < q; ++i)
+    for (Eigen::Index j = 0; j < i && static_cast<std::size_t>(j) < columns; ++j)
+      rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = text[static_cast<std::size_t>(j * q + i)];
+  return rows;
+}
+
+// formatVC()'s Corr columns (widest - 1 of them), appended to the rows of `m`.
+void append_correlations(const FitResult& fit, std::size_t widest, int digits, int r_digits, TextMatrix& m) {
+  m.col_names.push_back("Corr");
+  m.col_names.resize(m.col_names.size() + widest - 2);
+  std::size_t row = 0;
+  for (const RandomEffectsCovariance& c : fit.covariances)
+    for (const auto& cells : correlation_cells(c, std::max(2, digits - 2), r_digits, widest - 1)) {
+      m.cells[row].insert(m.cells[row].end(), cells.begin(), cells.end());
+      ++row;
+    }
+  m.cells.back().resize(m.col_names.size());  // the Residual row
+}
+
+// formatVC(): Groups, Name, Variance, Std.Dev. and, if any term has several columns, Corr.
+TextMatrix variance_table(const FitResult& fit, int digits, int r_digits) {
+  TextMatrix m{{}, {"Groups", "Name", "Variance", "Std.Dev."}, {}};
+  std::vector<double> sd;
+  std::size_t widest = 1;
+  for (const RandomEffectsCovariance& c : fit.covariances) {
+    for (std::size_t i = 0; i < c.names.size(); ++i) {
+      m.cells.push_back({i == 0 ? c.group : "", c.names[i]});
+      sd.push_back(c.sd[static_cast<Eigen::Index>(i)]);
+    }
+    widest = std::max(widest, c.names.size());
+  }
+  m.cells.push_back({"Residual", ""});
+  sd.push_back(fit.sigma);
+  std::vector<double> variance;
+  for (double s : sd) variance.push_back(s * s);
+  const std::vector<std::string> var_text = internal::r_format(variance, digits), sd_text = internal::r_format(sd, digits);
+  for (std::size_t r = 0; r < m.cells.size(); ++r) m.cells[r].insert(m.cells[r].end(), {var_text[r], sd_text[r]});
+  if (widest > 1) append_correlations(fit, widest, digits, r_digits, m);
+  m.row_names.assign(m.cells.size(), "");
+  return m;
+}
+
+std::string random_effects_text(const FitResult& fit, const SummaryOptions& options, int digits) {
+  return "Random effects:\n" +
+         internal::r_print_matrix(variance_table(fit, digits, options.digits), false, options.width);
+}
+
+// .prt.grps(): number of observations and levels per grouping factor.
+std::string groups_text(const FitResult& fit, int width) {
+  std::string groups;
+  for (std::size_t k = 0; k < fit.ngroups.size(); ++k)
+    groups += (k ? "; " : "") + fit.ngroups[k].first + ", " + std::to_string(fit.ngroups[k].second);
+  return internal::r_cat_fill({{"Number of obs: " + std::to_string(fit.nobs) + ", groups: "}, {groups}}, width);
+}
+
+// ---- fixed effects --------------------------------------------------------------------------
+
+// printCoefmat()'s repair of entries that read as zero but are not: those are formatted again,
+// together, with one significant digit less than the rest.
+void reformat_false_zeros(const std::vector<double>& values, int digits, std::vector<std::string>& cells) {
+  std::vector<std::size_t> positions;
+  std::vector<double> redo;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (values[i] != 0.0 && std::isfinite(values[i]) && std::stod(cells[i]) == 0.0) {
+      positions.push_back(i);
+      redo.push_back(values[i]);
+    }
+  const std::vector<std::string> redone = internal::r_format(redo, std::max(1, digits - 1));
+  for (std::size_t k = 0; k < positions.size(); ++k) cells[positions[k]] = redone[k];
+}
+
+// printCoefmat()'s Estimate and Std. Error columns, formatted together: rounded to enough
+// decimals for `digits` significant digits of the smallest non-zero magnitude.
+std::vector<std::string> estimate_cells(const std::vector<double>& values, int digits) {
+  double smallest = INFINITY;
+  for (double v : values)
+    if (std::isfinite(v) && v != 0.0) smallest = std::min(smallest, std::fabs(v));
+  const double digmin = 1 + (std::isfinite(smallest) ? std::floor(std::log10(smallest)) : 0.0);
+  std::vector<double> rounded;
+  for (double v : values) rounded.push_back(internal::r_round(v, std::max(1.0, digits - digmin)));
+  std::vector<std::string> cells = internal::r_format(rounded, digits);
+  reformat_false_zeros(values, digits, cells);
+  return cells;
+}
+
+// printCoefmat() of Estimate, Std. Error and t value.
+TextMatrix coefficient_table(const FitResult& fit, int digits) {
+  const std::vector<double> beta = to_vector(fit.fixef), se = to_vector(fit.fixef_se);
+  std::vector<double> both = beta;
+  both.insert(both.end(), se.begin(), se.end());
+  const std::vector<std::string> estimate = estimate_cells(both, digits);
+  std::vector<double> t;
+  for (std::size_t i = 0; i < beta.size(); ++i) t.push_back(internal::r_round(beta[i] / se[i], std::clamp(digits - 1, 1, 5)));
+  const std::vector<std::string> t_text = internal::r_format(t, digits);
+  TextMatrix m{fit.fixef_names, {"Estimate", "Std. Error", "t value"}, {}};
+  for (std::size_t i = 0; i < beta.size(); ++i) m.cells.push_back({estimate[i], estimate[beta.size() + i], t_text[i]});
+  return m;
+}
+
+// The correlation block: lower triangle of cov2cor(vcov), rounded to 3 decimals, rows named by
+// abbreviate(minlength = 11), columns by abbreviate(minlength = 6), first row and last column
+// dropped.
+TextMatrix fixef_correlation_table(const FitResult& fit, int r_digits) {
+  const Eigen::Index p = fit.fixef_vcov.rows();
+  const Eigen::VectorXd inv_sd = fit.fixef_vcov.diagonal().cwiseInverse().cwiseSqrt();
+  std::vector<double> values;
+  for (Eigen::Index j = 0; j < p; ++j)
+    for (Eigen::Index i = 0; i < p; ++i)
+      values.push_back(internal::r_round(i == j ? 1.0 : inv_sd[i] * fit.fixef_vcov(i, j) * inv_sd[j], 3));
+  const std::vector<std::string> text = internal::r_format(values, r_digits, 3);
+  const std::vector<std::string> rows = internal::r_abbreviate(fit.fixef_names, 11);
+  const std::vector<std::string> cols = internal::r_abbreviate(fit.fixef_names, 6);
+  TextMatrix m{{rows.begin() + 1, rows.end()}, {cols.begin(), cols.end() - 1}, {}};
+  for (Eigen::Index i = 1; i < p; ++i) {
+    m.cells.emplace_back();
+    for (Eigen::Index j = 0; j + 1 < p; ++j) m.cells.back().push_back(j < i ? text[static_cast<std::size_t>(j * p + i)] : "");
+  }
+  return m;
+}
+
+std::string fixed_effects_text(const FitResult& fit, const SummaryOptions& options, int digits) {
+  const auto p = static_cast<int>(fit.fixef_names.size());
+  if (p == 0) return "";
+  std::string out = "\nFixed effects:\n" + internal::r_print_matrix(coefficient_table(fit, digits), true, options.width);
+  if (p > 1 && p <= kCorrelationMaxTerms && fit.fixef_vcov.rows() == p)
+    out += "\nCorrelation of Fixed Effects:\n" +
+           internal::r_print_matrix(fixef_correlation_table(fit, options.digits), false, options.width);
+  return out;
+}
+
+// ---- messages -------------------------------------------------------------------------------
+
+// "fit warnings:": lme4's notes on the fixed-effects model matrix (rank deficiency).
+std::string fit_warnings_text(const FitResult& fit) {
+  std::string out;
+  for (const std::string& m : fit.messages)
+    if (starts_with(m, kRankDeficient)) out += m + "\n";
+  return out.empty() ? "" : "fit warnings:\n" + out;
+}
+
+// nloptr's text for a status, as lme4 shows it after a non-zero convergence code.
+std::string nlopt_message(const std::string& status) {
+  static const std::pair<const char*, const char*> kMessages[] = {
+      {"NLOPT_MAXEVAL_REACHED", "Optimization stopped because maxeval (above) was reached."},
+      {"NLOPT_FAILURE", "Generic failure code."},
+      {"NLOPT_INVALID_ARGS",
+       "Invalid arguments (e.g. lower bounds are bigger than upper bounds, an unknown algorithm was specified, "
+       "etcetera)."},
+      {"NLOPT_OUT_OF_MEMORY", "Ran out of memory."},
+      {"NLOPT_ROUNDOFF_LIMITED",
+       "Roundoff errors led to a breakdown of the optimization algorithm. In this case, the returned minimum may "
+       "still be useful. (e.g. this error occurs in NEWUOA if one tries to achieve a tolerance too close to machine "
+       "precision.)"},
+  };
+  for (const auto& [name, text] : kMessages)
+    if (status == name) return status + ": " + text;
+  return status;
+}
+
+// lme4's convergence code: 0, or the nlopt status for a failure or maxeval (as nloptwrap maps it).
+int convergence_code(const FitResult& fit) {
+  if (fit.converged) return 0;
+  for (const std::string& m : fit.messages)
+    if (starts_with(m, kConvergenceCode)) return std::atoi(m.c_str() + kConvergenceCode.size());
+  return fit.optimizer_status == "NLOPT_MAXEVAL_REACHED" ? 5 : -1;
+}
+
+// .prt.warn(): the convergence code line and lme4's convergence messages, when there is either.
+std::string convergence_text(const FitResult& fit) {
+  std::vector<std::string> notes;
+  for (const std::string& m : fit.messages)
+    if (!starts_with(m, kRankDeficient) && !starts_with(m, kConvergenceCode)) notes.push_back(m);
+  const int code = convergence_code(fit);
+  if (code <= 0 && notes.empty()) return "";
+  std::string out = "optimizer (nloptwrap) convergence code: " + std::to_string(code) + " (" +
+                    (code == 0 ? std::string("OK") : nlopt_message(fit.optimizer_status)) + ")\n";
+  for (const std::string& n : notes) out += n + "\n";
+  return out + "\n";
+}
+
+}  // namespace
 
 std::string summary_text(const FitResult& fit, const SummaryOptions& options) {
-  std::string out = fmt::format("Linear mixed model fit by {}\nFormula: {}\n   Data: {}\n\n{}: {:.2f}\n",
-                                fit.reml ? "REML ['lmerMod']" : "maximum likelihood  ['lmerMod']", fit.formula,
-                                options.data_name, fit.reml ? "REML criterion at convergence" : "deviance", fit.objective);
-  for (const VarCorrRow& r : fit.varcorr)
-    out += fmt::format("{} {} {} {:.6g} {:.6g}\n", r.group, r.var1.value_or(""), r.var2.value_or(""), r.vcov, r.sdcor);
-  for (std::size_t i = 0; i < fit.fixef_names.size(); ++i)
-    out += fmt::format("{} {:.7g} {:.4g}\n", fit.fixef_names[i], fit.fixef[static_cast<Eigen::Index>(i)],
-                       fit.fixef_se[static_cast<Eigen::Index>(i)]);
+  const int digits = std::max(3, options.digits - 3);  // print.summary.merMod's default
+  std::string out = title_text(fit, options.width) + formula_text(fit.formula, options.width) +
+                    internal::r_cat_fill({{"   Data:"}, {options.data_name}}, options.width) + "\n" +
+                    criterion_text(fit, options) + "\n" + residuals_text(fit, digits, options.width) +
+                    random_effects_text(fit, options, digits) + groups_text(fit, options.width) +
+                    fixed_effects_text(fit, options, digits) + fit_warnings_text(fit) + convergence_text(fit);
+  if (fit.nobs_dropped > 0)
+    out += "(" + std::to_string(fit.nobs_dropped) + " observations deleted due to missingness)\n";
   return out;
 }
 
