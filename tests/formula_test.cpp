@@ -46,6 +46,10 @@ TEST(TermExpansion, PowerAndNesting) {
   EXPECT_EQ(fixed_labels("y ~ a / b + (1 | g)"), (std::vector<std::string>{"a", "a:b"}));
 }
 
+TEST(TermExpansion, InMeansInteractionWithAllOfTheRight) {
+  EXPECT_EQ(fixed_labels("y ~ a %in% b + (1 | g)"), (std::vector<std::string>{"a:b"}));
+}
+
 TEST(TermExpansion, InterceptRemoval) {
   EXPECT_FALSE(analyze_formula("y ~ 0 + x + (1 | g)").fixed.intercept);
   EXPECT_FALSE(analyze_formula("y ~ x - 1 + (1 | g)").fixed.intercept);
@@ -76,6 +80,14 @@ TEST(RandomTerms, DoubleBarSplitsIntoUncorrelatedTerms) {
   EXPECT_EQ(spec.random[0].text, "(1 | g)");
   EXPECT_EQ(spec.random[1].text, "(0 + x | g)");
   EXPECT_FALSE(spec.random[1].effects.intercept);
+}
+
+TEST(RandomTerms, DoubleBarSplitsBeforeSlashNests) {
+  // lme4: expandDoubleVerts first, then expandSlash within each piece.
+  const auto spec = analyze_formula("y ~ x + (x || a/b)");
+  std::vector<std::string> texts;
+  for (const auto& r : spec.random) texts.push_back(r.text);
+  EXPECT_EQ(texts, (std::vector<std::string>{"(1 | a)", "(1 | b:a)", "(0 + x | a)", "(0 + x | b:a)"}));
 }
 
 TEST(RandomTerms, SlashNestsAndColonInteracts) {

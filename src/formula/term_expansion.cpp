@@ -104,12 +104,17 @@ class Expander {
       for (const Term& t : b.terms) add_unique(out.terms, t);
       for (const Term& t : interact(a.terms, b.terms)) add_unique(out.terms, t);
       out.intercept = b.intercept != 0 ? b.intercept : a.intercept;
-    } else if (op == "/" || op == "%in%") {
+    } else if (op == "/") {
+      // a / b = a + (all variables of a):b
       Term all;
       for (const Term& t : a.terms) all = join(all, t);
-      out.terms = op == "/" ? a.terms : std::vector<Term>{};
+      out.terms = a.terms;
       for (const Term& t : interact({all}, b.terms)) add_unique(out.terms, t);
-      if (op == "%in%") out.terms = interact(a.terms, {all.empty() ? Term{} : all});
+    } else if (op == "%in%") {
+      // a %in% b: each term of a interacted with all variables of b
+      Term all;
+      for (const Term& t : b.terms) all = join(all, t);
+      out.terms = interact(a.terms, {all});
     } else {
       fail(e, "unknown operator '" + op + "'");
     }
@@ -197,53 +202,58 @@ std::vector<std::vector<Expression>> grouping_factors(const Expression& g) {
 
 std::string group_label(const std::vector<Expression>& factors) {
   std::string out;
-  for (const Expression& f : factors) out += (out.empty() ? "" : ":") + deparse(f);
+  for (const Expression& f : factors) {
+    if (!out.empty()) out.push_back(':');
+    out.append(deparse(f));
+  }
   return out;
 }
 
 void add_random_terms(const Expression& bar, std::vector<RandomTermSpec>& out) {
   const Expression& inner = bar.args[0];
-  const Expression& lhs = inner.args[0];
-  const bool split = inner.text == "||";
+  if (inner.text == "||") {
+    std::vector<const Expression*> pieces;
+    const Expression split = expand_double_vert(bar);
+    collect_bars(split, pieces);
+    for (const Expression* piece : pieces) add_random_terms(*piece, out);
+    return;
+  }
   for (const auto& factors : grouping_factors(inner.args[1])) {
-    const std::string group = group_label(factors);
-    TermList all = expand_terms(lhs);
-    std::vector<TermList> pieces;
-    if (!split) {
-      pieces.push_back(all);
-    } else {
-      // lme4's expandDoubleVerts: (1 | g) if there is an intercept, then (0 + term | g) per term.
-      if (all.intercept) {
-        TermList one = all;
-        one.terms.clear();
-        pieces.push_back(one);
-      }
-      for (const Term& t : all.terms) {
-        TermList piece = all;
-        piece.terms = {t};
-        piece.intercept = false;
-        pieces.push_back(piece);
-      }
-    }
-    for (TermList& piece : pieces) {
-      RandomTermSpec spec;
-      spec.group = factors;
-      spec.group_name = group;
-      std::string lhs_text = piece.intercept ? "1" : "0";
-      for (const Term& t : piece.terms) {
-        std::string label;
-        for (int v : t) label += (label.empty() ? "" : ":") + piece.variable_names[v];
-        lhs_text += " + " + label;
-      }
-      spec.text = "(" + lhs_text + " | " + group + ")";
-      spec.effects = std::move(piece);
-      if (spec.effects.terms.empty() && !spec.effects.intercept) fail(bar, "the term has no random effects");
-      out.push_back(std::move(spec));
-    }
+    RandomTermSpec spec;
+    spec.effects = expand_terms(inner.args[0]);
+    if (spec.effects.terms.empty() && !spec.effects.intercept) fail(bar, "the term has no random effects");
+    spec.group = factors;
+    spec.group_name = group_label(factors);
+    spec.text.append("(").append(deparse(inner.args[0])).append(" | ").append(spec.group_name).append(")");
+    out.push_back(std::move(spec));
   }
 }
 
 }  // namespace
+
+Expression expand_double_vert(const Expression& bar) {
+  const Expression& inner = bar.args[0];
+  const TermList terms = expand_terms(inner.args[0]);
+  auto bar_term = [&](Expression lhs) {
+    Expression paren;
+    paren.kind = Expression::Kind::kParen;
+    paren.position = bar.position;
+    paren.args.push_back(make_binary("|", std::move(lhs), inner.args[1]));
+    return paren;
+  };
+  std::vector<Expression> pieces;
+  if (terms.intercept) pieces.push_back(bar_term(make_number(1)));
+  for (const Term& term : terms.terms) {
+    Expression product = terms.variables[static_cast<std::size_t>(term.front())];
+    for (std::size_t k = 1; k < term.size(); ++k)
+      product = make_binary(":", std::move(product), terms.variables[static_cast<std::size_t>(term[k])]);
+    pieces.push_back(bar_term(make_binary("+", make_number(0), std::move(product))));
+  }
+  if (pieces.empty()) fail(bar, "the term has no random effects");
+  Expression sum = pieces.front();
+  for (std::size_t k = 1; k < pieces.size(); ++k) sum = make_binary("+", std::move(sum), pieces[k]);
+  return sum;
+}
 
 bool TermList::contains(const Term& term) const {
   if (term.empty()) return intercept;

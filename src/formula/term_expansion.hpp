@@ -38,6 +38,10 @@ struct FormulaSpec {
 };
 
 TermList expand_terms(const Expression& rhs);
+
+// lme4's expandDoubleVerts for one `(lhs || g)`: (1 | g) when lhs keeps its intercept, then
+// (0 + t | g) for each term t of lhs, joined by +.
+Expression expand_double_vert(const Expression& bar);
 FormulaSpec analyze_formula(const std::string& formula);
 
 }  // namespace lmm::internal

@@ -62,8 +62,8 @@ FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const Op
   }
 
   r.theta = opt.x;
-  r.objective = deviance(opt.x, options.reml);
   const ConditionalEstimates est = deviance.estimates(opt.x, options.reml);
+  r.objective = est.objective;
   r.sigma = est.sigma;
   r.fixef_names = in.x.names;
   r.fixef = est.beta;

@@ -65,10 +65,11 @@ namespace {
 internal::OptimizerOutcome polish_boundary(const internal::Objective& f, internal::OptimizerOutcome opt,
                                            const std::vector<double>& lower, const FitOptions& options) {
   if (options.restart_edge) {
-    const double d0 = f(opt.x);
-    bool restart = false;
+    double d0 = 0.0;
+    bool restart = false, have_d0 = false;
     for (std::size_t i = 0; i < lower.size(); ++i) {
       if (opt.x[i] != lower[i]) continue;
+      if (!have_d0) d0 = f(opt.x), have_d0 = true;
       std::vector<double> moved = opt.x;
       moved[i] = lower[i] + 1e-5;
       restart = restart || (f(moved) - d0) / 1e-5 < 0.0;

@@ -24,6 +24,10 @@ std::vector<Eigen::MatrixXd> ProfiledDeviance::relative_factors(const std::vecto
 
 double ProfiledDeviance::operator()(const std::vector<double>& theta, bool reml) {
   if (!cholesky_.update(relative_factors(theta))) return std::numeric_limits<double>::infinity();
+  return objective_from_factor(reml);
+}
+
+double ProfiledDeviance::objective_from_factor(bool reml) const {
   const double pwrss = cholesky_.pwrss();
   const double ld = cholesky_.log_det_random();
   const double two_pi = 2.0 * std::numbers::pi;
@@ -34,8 +38,8 @@ double ProfiledDeviance::operator()(const std::vector<double>& theta, bool reml)
 
 ConditionalEstimates ProfiledDeviance::estimates(const std::vector<double>& theta, bool reml) {
   const auto factors = relative_factors(theta);
-  cholesky_.update(factors);
   ConditionalEstimates out;
+  out.objective = cholesky_.update(factors) ? objective_from_factor(reml) : std::numeric_limits<double>::infinity();
   Eigen::VectorXd u;
   cholesky_.solve(out.beta, u);
   out.b.resize(u.size());

@@ -12,6 +12,7 @@ namespace lmm::internal {
 
 // Everything determined by theta once L is factored.
 struct ConditionalEstimates {
+  double objective = 0.0;  // the profiled objective at theta
   Eigen::VectorXd beta;
   Eigen::VectorXd b;  // random effects, term by term, level-major within a term
   double sigma = 0.0;
@@ -31,6 +32,8 @@ class ProfiledDeviance {
   std::vector<Eigen::MatrixXd> relative_factors(const std::vector<double>& theta) const;
 
  private:
+  double objective_from_factor(bool reml) const;  // from the current factor L
+
   const std::vector<RandomEffectsTerm>& terms_;
   BlockedCholesky cholesky_;
   double n_ = 0.0;

@@ -36,32 +36,15 @@ std::string title_text(const FitResult& fit, int width) {
   return internal::r_cat_fill({internal::r_strwrap(title, width - 2, 2), {" ["}, {object_class}, {"]"}}, width, "");
 }
 
-// lme4's expansion of one `lhs || g`: (1 | g) if lhs keeps its intercept, then (0 + t | g) for
-// each term t of lhs, joined by +.
-Expression expand_double_vert(const Expression& bar) {
-  const internal::TermList terms = internal::expand_terms(bar.args[0]);
-  auto bar_term = [&](Expression lhs) {
-    Expression paren;
-    paren.kind = Expression::Kind::kParen;
-    paren.args.push_back(internal::make_binary("|", std::move(lhs), bar.args[1]));
-    return paren;
-  };
-  std::vector<Expression> pieces;
-  if (terms.intercept) pieces.push_back(bar_term(internal::make_number(1)));
-  for (const internal::Term& term : terms.terms) {
-    Expression product = terms.variables[static_cast<std::size_t>(term.front())];
-    for (std::size_t k = 1; k < term.size(); ++k)
-      product = internal::make_binary(":", std::move(product), terms.variables[static_cast<std::size_t>(term[k])]);
-    pieces.push_back(bar_term(internal::make_binary("+", internal::make_number(0), std::move(product))));
-  }
-  Expression sum = pieces.front();
-  for (std::size_t k = 1; k < pieces.size(); ++k) sum = internal::make_binary("+", std::move(sum), pieces[k]);
-  return sum;
-}
-
 // lme4's expandDoubleVerts(): the formula as lmer() records it in its call.
 Expression expand_double_verts(Expression e) {
-  if (e.is_binary("||")) return expand_double_vert(e);
+  if (e.is_bar_term() && e.args[0].is_binary("||")) {
+    // lme4 keeps the term's own parentheses around the expansion: ((1 | g) + (0 + x | g)).
+    Expression paren;
+    paren.kind = Expression::Kind::kParen;
+    paren.args.push_back(internal::expand_double_vert(e));
+    return paren;
+  }
   for (Expression& arg : e.args) arg = expand_double_verts(std::move(arg));
   return e;
 }
