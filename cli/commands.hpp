@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "lmm/anova.hpp"
 #include "lmm/lmm.hpp"
 
 namespace lmm::cli {
@@ -29,6 +30,18 @@ struct FitCommand {
   bool ml = false;
   std::string format = "text";
   int max_evaluations = 100000;
+
+  void add_to(CLI::App& app);
+  int run() const;
+};
+
+// lmm anova FORMULA FORMULA [FORMULA...]: likelihood-ratio tests between nested models.
+struct AnovaCommand {
+  std::vector<std::string> formulas;
+  DataOptions data;
+  std::vector<std::string> names;
+  bool ml = false;
+  std::string format = "text";
 
   void add_to(CLI::App& app);
   int run() const;

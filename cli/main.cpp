@@ -28,8 +28,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   lmm::cli::FitCommand fit;
   fit.add_to(*app.add_subcommand("fit", "fit a model and print its summary"));
+  lmm::cli::AnovaCommand anova;
+  anova.add_to(*app.add_subcommand("anova", "compare nested models by likelihood-ratio tests"));
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit; see lmm --help)\n";
+    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit, anova; see lmm --help)\n";
     return 2;
   }
   try {
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("fit")) return fit.run();
+    if (app.got_subcommand("anova")) return anova.run();
   } catch (const lmm::Error& e) {
     std::cerr << "lmm: error: " << e.what() << "\n";
     return exit_code(e.kind());

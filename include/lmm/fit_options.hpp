@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace lmm {
 
@@ -24,6 +25,10 @@ struct FitOptions {
   // ftol_abs; elsewhere lmm follows lme4's single run exactly. 0 always reproduces lme4's run,
   // whose stop near a boundary depends on rounding noise.
   int max_restarts = 5;
+
+  // Starting theta; empty for lme4's start (1 on diagonals, 0 elsewhere). Refitting a REML fit
+  // by ML starts from the REML optimum, as lme4's refitML() does.
+  std::vector<double> start;
 
   // Fills *error with the first invalid field and its constraint; true when all are valid.
   bool IsValid(std::string* error) const;

@@ -1,6 +1,7 @@
 // lmm/linear_mixed_model.hpp: a linear mixed-effects model in lme4's formula language.
 #pragma once
 
+#include <Eigen/Dense>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,10 @@
 #include "lmm/fit_result.hpp"
 
 namespace lmm {
+
+namespace internal {
+struct ModelState;
+}
 
 class LinearMixedModel {
  public:
@@ -31,9 +36,16 @@ class LinearMixedModel {
   const std::vector<std::string>& fixef_names() const;
   std::size_t nobs() const;
 
+  // The same model with another response (same rows, design and grouping): what a parametric
+  // bootstrap refits. Throws lmm::Error when y has the wrong length.
+  LinearMixedModel with_response(const Eigen::VectorXd& y) const;
+
+  // For lmm's own inference code; not a stable interface.
+  const internal::ModelState& state() const;
+
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  explicit LinearMixedModel(std::unique_ptr<internal::ModelState> state);
+  std::unique_ptr<internal::ModelState> impl_;
 };
 
 // Convenience: LinearMixedModel(formula, data).fit(options).

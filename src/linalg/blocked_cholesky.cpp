@@ -164,6 +164,13 @@ MatrixXd BlockedCholesky::fixed_factor() const {
   return l22_.block(m_re_, m_re_, p_, p_).triangularView<Eigen::Lower>();
 }
 
+Eigen::VectorXd BlockedCholesky::fixed_effects() const {
+  // The last p unknowns of L22_lead' [u_rest; beta] = c depend on the X block of L22 only.
+  Eigen::VectorXd beta = l22_.row(m_re_ + p_).segment(m_re_, p_).transpose();
+  l22_.block(m_re_, m_re_, p_, p_).triangularView<Eigen::Lower>().transpose().solveInPlace(beta);
+  return beta;
+}
+
 void BlockedCholesky::solve(Eigen::VectorXd& beta, Eigen::VectorXd& u) const {
   const Index lead = m_re_ + p_;
   // Trailing part: L22_lead' [u_rest; beta] = c, with c the y row of L22.

@@ -34,6 +34,8 @@ class BlockedCholesky {
   // The conditional estimates at the current theta: beta and the spherical random effects u
   // (in term order, level-major within a term).
   void solve(Eigen::VectorXd& beta, Eigen::VectorXd& u) const;
+  // beta alone (cheaper than solve(): only the fixed-effects block of L is used).
+  Eigen::VectorXd fixed_effects() const;
   // R_X' (lower triangular p x p): vcov(beta) = sigma^2 (R_X R_X')^{-1}.
   Eigen::MatrixXd fixed_factor() const;
 

@@ -40,12 +40,13 @@ const char* status_name(nlopt_result r) {
 }  // namespace
 
 OptimizerOutcome minimize_bobyqa(const Objective& f, std::vector<double> x0, const std::vector<double>& lower,
-                                 const FitOptions& options) {
+                                 const FitOptions& options, const std::vector<double>& upper) {
   const auto n = static_cast<unsigned>(x0.size());
   OptimizerOutcome out;
   Context context{&f};
   nlopt_opt opt = nlopt_create(NLOPT_LN_BOBYQA, n);
   nlopt_set_lower_bounds(opt, lower.data());
+  if (!upper.empty()) nlopt_set_upper_bounds(opt, upper.data());
   nlopt_set_min_objective(opt, call, &context);
   nlopt_set_ftol_abs(opt, options.ftol_abs);
   nlopt_set_xtol_abs1(opt, options.xtol_abs);

@@ -20,9 +20,10 @@ struct OptimizerOutcome {
 
 using Objective = std::function<double(const std::vector<double>&)>;
 
-// Minimizes f from x0 subject to x >= lower (no upper bounds), with lme4's tolerances
-// (ftol_abs, xtol_abs from the options; NLopt's xtol_rel 1e-4 as nloptr leaves it).
+// Minimizes f from x0 subject to lower <= x <= upper (no upper bounds when `upper` is empty),
+// with lme4's tolerances (ftol_abs, xtol_abs from the options; NLopt's xtol_rel 1e-4 as
+// nloptr leaves it).
 OptimizerOutcome minimize_bobyqa(const Objective& f, std::vector<double> x0, const std::vector<double>& lower,
-                                 const FitOptions& options);
+                                 const FitOptions& options, const std::vector<double>& upper = {});
 
 }  // namespace lmm::internal

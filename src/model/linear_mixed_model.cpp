@@ -12,24 +12,15 @@
 #include "model/profiled_deviance.hpp"
 #include "model/random_effects_term.hpp"
 #include "model/fit_assembly.hpp"
+#include "model/model_state.hpp"
 
 namespace lmm {
 
 using internal::ProfiledDeviance;
 
-struct LinearMixedModel::Impl {
-  std::string formula;
-  internal::FormulaSpec spec;
-  internal::ModelFrame frame;
-  std::vector<internal::RandomEffectsTerm> terms;
-  internal::DesignMatrix x;
-  Eigen::VectorXd y;
-  std::string rank_message;
-  std::unique_ptr<ProfiledDeviance> deviance;
-};
-
-LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& data) : impl_(new Impl) {
-  Impl& m = *impl_;
+LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& data)
+    : impl_(new internal::ModelState) {
+  internal::ModelState& m = *impl_;
   m.formula = formula;
   m.spec = internal::analyze_formula(formula);
   m.frame = internal::build_model_frame(m.spec, data);
@@ -39,6 +30,28 @@ LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& 
   m.y = Eigen::Map<const Eigen::VectorXd>(m.frame.response.data(), static_cast<Eigen::Index>(m.frame.nobs));
   m.deviance = std::make_unique<ProfiledDeviance>(m.terms, m.x.matrix, m.y);
 }
+
+LinearMixedModel::LinearMixedModel(std::unique_ptr<internal::ModelState> state) : impl_(std::move(state)) {}
+
+LinearMixedModel LinearMixedModel::with_response(const Eigen::VectorXd& y) const {
+  if (y.size() != impl_->y.size())
+    throw Error(ErrorKind::kUsage, "the new response has " + std::to_string(y.size()) + " values, the model has " +
+                                       std::to_string(impl_->y.size()) + " observations");
+  auto state = std::make_unique<internal::ModelState>();
+  const internal::ModelState& m = *impl_;
+  state->formula = m.formula;
+  state->spec = m.spec;
+  state->frame = m.frame;
+  state->frame.response.assign(y.data(), y.data() + y.size());
+  state->terms = m.terms;
+  state->x = m.x;
+  state->y = y;
+  state->rank_message = m.rank_message;
+  state->deviance = std::make_unique<ProfiledDeviance>(state->terms, state->x.matrix, state->y);
+  return LinearMixedModel(std::move(state));
+}
+
+const internal::ModelState& LinearMixedModel::state() const { return *impl_; }
 
 LinearMixedModel::~LinearMixedModel() = default;
 LinearMixedModel::LinearMixedModel(LinearMixedModel&&) noexcept = default;
@@ -135,10 +148,20 @@ internal::OptimizerOutcome confirm_optimum(const internal::Objective& f, interna
 FitResult LinearMixedModel::fit(const FitOptions& options) const {
   std::string invalid;
   if (!options.IsValid(&invalid)) throw Error(ErrorKind::kUsage, "invalid fit options: " + invalid);
-  Impl& m = *impl_;
+  internal::ModelState& m = *impl_;
   const internal::Objective f = [&](const std::vector<double>& theta) { return (*m.deviance)(theta, options.reml); };
   const auto& lower = m.deviance->lower_bounds();
-  internal::OptimizerOutcome opt = internal::minimize_bobyqa(f, m.deviance->start(), lower, options);
+  std::vector<double> start = m.deviance->start();
+  if (!options.start.empty()) {
+    if (options.start.size() != start.size())
+      throw Error(ErrorKind::kUsage, "the start has " + std::to_string(options.start.size()) +
+                                         " values, theta has " + std::to_string(start.size()));
+    for (std::size_t i = 0; i < start.size(); ++i)
+      if (!(options.start[i] >= lower[i]) || !std::isfinite(options.start[i]))
+        throw Error(ErrorKind::kUsage, "start value " + std::to_string(i + 1) + " is outside theta's bounds");
+    start = options.start;
+  }
+  internal::OptimizerOutcome opt = internal::minimize_bobyqa(f, start, lower, options);
   opt = polish_boundary(f, std::move(opt), lower, options);
   if (options.max_restarts > 0 && near_singular(opt.x, lower, options))
     opt = polish_boundary(f, confirm_optimum(f, std::move(opt), lower, options), lower, options);

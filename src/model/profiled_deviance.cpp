@@ -22,6 +22,8 @@ std::vector<Eigen::MatrixXd> ProfiledDeviance::relative_factors(const std::vecto
   return factors;
 }
 
+bool ProfiledDeviance::factor(const std::vector<double>& theta) { return cholesky_.update(relative_factors(theta)); }
+
 double ProfiledDeviance::operator()(const std::vector<double>& theta, bool reml) {
   if (!cholesky_.update(relative_factors(theta))) return std::numeric_limits<double>::infinity();
   return objective_from_factor(reml);

@@ -27,6 +27,12 @@ class ProfiledDeviance {
   double operator()(const std::vector<double>& theta, bool reml);
   ConditionalEstimates estimates(const std::vector<double>& theta, bool reml);
 
+  // Refactors L at theta; false where L cannot be factored. The factor is then read through
+  // cholesky() (log determinants, penalized RSS, beta, R_X), as profiles and tests need.
+  bool factor(const std::vector<double>& theta);
+  const BlockedCholesky& cholesky() const { return cholesky_; }
+  double nobs() const { return n_; }
+
   const std::vector<double>& lower_bounds() const { return lower_; }
   const std::vector<double>& start() const { return start_; }
   std::vector<Eigen::MatrixXd> relative_factors(const std::vector<double>& theta) const;

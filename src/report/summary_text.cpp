@@ -9,6 +9,7 @@
 #include "formula/expression.hpp"
 #include "formula/term_expansion.hpp"
 #include "lmm/report.hpp"
+#include "report/call_formula.hpp"
 #include "report/r_format.hpp"
 
 namespace lmm {
@@ -36,24 +37,11 @@ std::string title_text(const FitResult& fit, int width) {
   return internal::r_cat_fill({internal::r_strwrap(title, width - 2, 2), {" ["}, {object_class}, {"]"}}, width, "");
 }
 
-// lme4's expandDoubleVerts(): the formula as lmer() records it in its call.
-Expression expand_double_verts(Expression e) {
-  if (e.is_bar_term() && e.args[0].is_binary("||")) {
-    // lme4 keeps the term's own parentheses around the expansion: ((1 | g) + (0 + x | g)).
-    Expression paren;
-    paren.kind = Expression::Kind::kParen;
-    paren.args.push_back(internal::expand_double_vert(e));
-    return paren;
-  }
-  for (Expression& arg : e.args) arg = expand_double_verts(std::move(arg));
-  return e;
-}
-
 // The "Formula:" line(s): the expanded formula deparsed (width.cutoff 60) and written by cat().
 std::string formula_text(const std::string& formula, int width) {
   std::vector<std::string> lines;
   try {
-    lines = internal::r_deparse_lines(expand_double_verts(internal::parse_formula(formula)));
+    lines = internal::r_deparse_lines(internal::lme4_call_formula(formula));
   } catch (const std::exception&) {
     lines = {formula};  // not expected: the formula was fitted
   }

@@ -1,0 +1,46 @@
+// lmm anova: lme4's anova(m1, m2, ...) from the command line.
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace lmm::cli {
+
+void AnovaCommand::add_to(CLI::App& app) {
+  app.add_option("formulas", formulas, "two or more model formulas, fitted to the same data")->required();
+  data.add_to(app);
+  app.add_option("--names", names, "names of the models in the table (default MODEL1, MODEL2, ...)")->delimiter(',');
+  app.add_flag("--ml", ml, "fit by maximum likelihood (otherwise REML fits are refitted by ML, as lme4 does)");
+  app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
+}
+
+int AnovaCommand::run() const {
+  if (formulas.size() < 2)
+    throw Error(ErrorKind::kUsage, "anova needs at least two formulas (got " + std::to_string(formulas.size()) + ")");
+  if (!names.empty() && names.size() != formulas.size())
+    throw Error(ErrorKind::kUsage, "--names gives " + std::to_string(names.size()) + " names for " +
+                                       std::to_string(formulas.size()) + " formulas");
+  for (std::size_t i = 0; i < names.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (names[i] == names[j]) throw Error(ErrorKind::kUsage, "--names: '" + names[i] + "' is used twice");
+  const DataFrame frame = data.load();
+  FitOptions options;
+  options.reml = !ml;
+  std::vector<LinearMixedModel> models;
+  models.reserve(formulas.size());
+  std::vector<ComparedModel> compared;
+  for (std::size_t i = 0; i < formulas.size(); ++i) {
+    models.emplace_back(formulas[i], frame);
+    compared.push_back({names.empty() ? "MODEL" + std::to_string(i + 1) : names[i], &models.back(),
+                        models.back().fit(options)});
+  }
+  const AnovaTable table = anova(compared);
+  if (format == "json") {
+    std::cout << anova_json(table) << "\n";
+  } else {
+    if (table.refitted) std::cerr << "refitting model(s) with ML (instead of REML)\n";
+    std::cout << anova_text(table, data.data_name());
+  }
+  return 0;
+}
+
+}  // namespace lmm::cli
