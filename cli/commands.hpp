@@ -2,10 +2,14 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "lmm/anova.hpp"
+#include "lmm/bootstrap.hpp"
+#include "lmm/confint.hpp"
 #include "lmm/lmm.hpp"
 
 namespace lmm::cli {
@@ -46,5 +50,41 @@ struct AnovaCommand {
   void add_to(CLI::App& app);
   int run() const;
 };
+
+// lmm confint FORMULA: profile, Wald or bootstrap confidence intervals.
+struct ConfintCommand {
+  std::string formula;
+  DataOptions data;
+  bool ml = false;
+  std::string method = "profile";
+  std::vector<std::string> parm;
+  double level = 0.95;
+  int nsim = 500;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  bool progress = false;
+  std::string format = "text";
+
+  void add_to(CLI::App& app);
+  int run() const;
+};
+
+// lmm bootstrap FORMULA: parametric bootstrap replicates as CSV.
+struct BootstrapCommand {
+  std::string formula;
+  DataOptions data;
+  bool ml = false;
+  int nsim = 500;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  bool progress = false;
+  std::string output;
+
+  void add_to(CLI::App& app);
+  int run() const;
+};
+
+// A progress bar on stderr, shown when stderr is a terminal or when forced.
+std::function<void(int, int)> progress_bar(const std::string& label, bool force);
 
 }  // namespace lmm::cli

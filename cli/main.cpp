@@ -30,8 +30,12 @@ int main(int argc, char** argv) {
   fit.add_to(*app.add_subcommand("fit", "fit a model and print its summary"));
   lmm::cli::AnovaCommand anova;
   anova.add_to(*app.add_subcommand("anova", "compare nested models by likelihood-ratio tests"));
+  lmm::cli::ConfintCommand confint;
+  confint.add_to(*app.add_subcommand("confint", "confidence intervals: profile likelihood, Wald or bootstrap"));
+  lmm::cli::BootstrapCommand bootstrap;
+  bootstrap.add_to(*app.add_subcommand("bootstrap", "parametric bootstrap replicates as CSV"));
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit, anova; see lmm --help)\n";
+    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit, anova, confint, bootstrap; see lmm --help)\n";
     return 2;
   }
   try {
@@ -47,6 +51,8 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("fit")) return fit.run();
     if (app.got_subcommand("anova")) return anova.run();
+    if (app.got_subcommand("confint")) return confint.run();
+    if (app.got_subcommand("bootstrap")) return bootstrap.run();
   } catch (const lmm::Error& e) {
     std::cerr << "lmm: error: " << e.what() << "\n";
     return exit_code(e.kind());

@@ -13,6 +13,7 @@ struct FitOptions {
   // BOBYQA stopping rules, lme4's nloptwrap defaults.
   double ftol_abs = 1e-8;
   double xtol_abs = 1e-8;
+  double xtol_rel = 1e-4;  // nloptr's default, which lme4's nloptwrap leaves in place
   int max_evaluations = 100000;
 
   // isSingular(): a diagonal element of a relative covariance factor below this is singular.

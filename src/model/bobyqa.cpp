@@ -50,7 +50,7 @@ OptimizerOutcome minimize_bobyqa(const Objective& f, std::vector<double> x0, con
   nlopt_set_min_objective(opt, call, &context);
   nlopt_set_ftol_abs(opt, options.ftol_abs);
   nlopt_set_xtol_abs1(opt, options.xtol_abs);
-  nlopt_set_xtol_rel(opt, 1e-4);
+  nlopt_set_xtol_rel(opt, options.xtol_rel);
   nlopt_set_maxeval(opt, options.max_evaluations);
   double value = 0.0;
   const nlopt_result status = nlopt_optimize(opt, x0.data(), &value);

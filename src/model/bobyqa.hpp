@@ -21,8 +21,7 @@ struct OptimizerOutcome {
 using Objective = std::function<double(const std::vector<double>&)>;
 
 // Minimizes f from x0 subject to lower <= x <= upper (no upper bounds when `upper` is empty),
-// with lme4's tolerances (ftol_abs, xtol_abs from the options; NLopt's xtol_rel 1e-4 as
-// nloptr leaves it).
+// with lme4's tolerances (ftol_abs, xtol_abs, xtol_rel from the options).
 OptimizerOutcome minimize_bobyqa(const Objective& f, std::vector<double> x0, const std::vector<double>& lower,
                                  const FitOptions& options, const std::vector<double>& upper = {});
 

@@ -13,6 +13,7 @@ bool FitOptions::IsValid(std::string* error) const {
   };
   if (!(ftol_abs >= 0.0)) return bad("ftol_abs must be >= 0");
   if (!(xtol_abs >= 0.0)) return bad("xtol_abs must be >= 0");
+  if (!(xtol_rel >= 0.0)) return bad("xtol_rel must be >= 0");
   if (max_restarts < 0) return bad("max_restarts must be >= 0");
   if (max_evaluations < 1) return bad("max_evaluations must be >= 1");
   if (!(singular_tolerance >= 0.0)) return bad("singular_tolerance must be >= 0");
