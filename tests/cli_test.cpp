@@ -140,3 +140,74 @@ TEST(CliErrors, GroupingFactorWithOneLevel) {
 }
 
 }  // namespace
+
+namespace {
+
+const std::string kSleep = "--data ../shared/data/sleepstudy.csv --factor Subject";
+
+TEST(CliAnova, JsonHasTheContractFieldsInPrintedOrder) {
+  const CliRun r = lmm_cli("anova 'Reaction ~ Days + (Days | Subject)' 'Reaction ~ Days + (1 | Subject)' " + kSleep +
+                           " --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::ordered_json::parse(r.out);
+  ASSERT_EQ(j["models"].size(), 2u);
+  for (const auto& m : j["models"])
+    for (const char* key : {"formula", "npar", "AIC", "BIC", "logLik", "deviance", "Chisq", "Df", "p"})
+      EXPECT_TRUE(m.contains(key)) << key;
+  EXPECT_EQ(j["models"][0]["formula"], "Reaction ~ Days + (1 | Subject)");  // fewer parameters first
+  EXPECT_EQ(j["models"][0]["npar"], 4);
+  EXPECT_TRUE(j["models"][0]["Chisq"].is_null() && j["models"][0]["Df"].is_null() && j["models"][0]["p"].is_null());
+  EXPECT_EQ(j["models"][1]["Df"], 2);
+  EXPECT_NEAR(j["models"][1]["Chisq"].get<double>(), 42.139, 1e-3);  // lme4: 42.139 on 2 df
+}
+
+TEST(CliAnova, TextNamesModelsAndSaysItRefits) {
+  const CliRun r = lmm_cli("anova 'Reaction ~ Days + (1 | Subject)' 'Reaction ~ Days + (Days | Subject)' " + kSleep +
+                           " --names sleep0,sleepstudy --data-name sleepstudy");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "refitting model(s) with ML (instead of REML)\n");
+  EXPECT_EQ(r.out.rfind("Data: sleepstudy\nModels:\nsleep0: Reaction ~ Days + (1 | Subject)\n", 0), 0u) << r.out;
+}
+
+TEST(CliAnova, OneFormulaOrMismatchedNamesAreUsageErrors) {
+  CliRun r = lmm_cli("anova 'Reaction ~ Days + (1 | Subject)' 'Reaction ~ Days + (Days | Subject)' " + kSleep +
+                     " --names a");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--names gives 1 names for 2 formulas"), std::string::npos) << r.err;
+}
+
+TEST(CliConfint, JsonContractForProfileAndWald) {
+  CliRun r = lmm_cli("confint 'Reaction ~ Days + (Days | Subject)' " + kSleep + " --format json --parm beta_");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::ordered_json::parse(r.out);
+  EXPECT_EQ(j["method"], "profile");
+  EXPECT_EQ(j["level"], 0.95);
+  ASSERT_EQ(j["intervals"].size(), 2u);
+  EXPECT_EQ(j["intervals"][1]["name"], "Days");
+  EXPECT_NEAR(j["intervals"][1]["lower"].get<double>(), 7.3587, 1e-3);  // lme4: 7.358653
+  r = lmm_cli("confint 'Reaction ~ Days + (Days | Subject)' " + kSleep + " --format json --method wald --level 0.9");
+  ASSERT_EQ(r.status, 0) << r.err;
+  j = nlohmann::ordered_json::parse(r.out);
+  EXPECT_EQ(j["method"], "wald");
+  EXPECT_EQ(j["intervals"][0]["name"], ".sig01");
+  EXPECT_TRUE(j["intervals"][0]["lower"].is_null());
+  EXPECT_EQ(j["intervals"].size(), 6u);
+}
+
+TEST(CliConfint, UnknownParameterIsAUsageError) {
+  const CliRun r = lmm_cli("confint 'Reaction ~ Days + (Days | Subject)' " + kSleep + " --parm Dayz");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no parameter named 'Dayz'"), std::string::npos) << r.err;
+}
+
+TEST(CliBootstrap, WritesReplicatesAsCsvTheSameOnAnyThreadCount) {
+  const std::string base = "bootstrap 'Reaction ~ Days + (1 | Subject)' " + kSleep + " --nsim 8 --seed 3";
+  const CliRun one = lmm_cli(base + " --threads 1");
+  const CliRun two = lmm_cli(base + " --threads 2");
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_EQ(one.out.substr(0, one.out.find('\n')), "\".sig01\",\".sigma\",\"(Intercept)\",\"Days\"");
+  EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 9);
+}
+
+}  // namespace
