@@ -7,6 +7,7 @@
 
 #include "lmm/anova.hpp"
 #include "lmm/lmm.hpp"
+#include "lmm/satterthwaite.hpp"
 
 namespace lmm::cli {
 
@@ -30,11 +31,13 @@ struct FitCommand {
   bool ml = false;
   std::string format = "text";
   int max_evaluations = 100000;
+  std::string ddf;  // --ddf satterthwaite: lmerTest's t-tests and type III F tests
 
   void add_to(CLI::App& app);
   int run() const;
 };
 
+// lmm anova FORMULA: lmerTest's type III F tests (Satterthwaite's df) of one model's terms.
 // lmm anova FORMULA FORMULA [FORMULA...]: likelihood-ratio tests between nested models.
 struct AnovaCommand {
   std::vector<std::string> formulas;
@@ -45,6 +48,9 @@ struct AnovaCommand {
 
   void add_to(CLI::App& app);
   int run() const;
+
+ private:
+  int run_type3(const DataFrame& frame, const FitOptions& options) const;
 };
 
 }  // namespace lmm::cli

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   lmm::cli::FitCommand fit;
   fit.add_to(*app.add_subcommand("fit", "fit a model and print its summary"));
   lmm::cli::AnovaCommand anova;
-  anova.add_to(*app.add_subcommand("anova", "compare nested models by likelihood-ratio tests"));
+  anova.add_to(*app.add_subcommand("anova", "type III F tests of one model's terms (Satterthwaite), or likelihood-ratio tests between nested models"));
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
     std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit, anova; see lmm --help)\n";
     return 2;
