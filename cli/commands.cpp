@@ -61,7 +61,9 @@ int FitCommand::run() const {
   SummaryOptions summary;
   summary.data_name = data.data_name();
   if (ddf == "satterthwaite") {
-    const SatterthwaiteResult tests = satterthwaite(model, fit);
+    SatterthwaiteOptions tests_options;
+    tests_options.type3_anova = format == "json";  // the summary shows t-tests only, as lmerTest's
+    const SatterthwaiteResult tests = satterthwaite(model, fit, tests_options);
     if (format == "json") {
       std::cout << satterthwaite_fit_json(fit, tests) << "\n";
     } else {

@@ -6,12 +6,12 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <algorithm>
-#include <cstdio>
 #include <limits>
 #include <numbers>
 #include <string>
 
 #include "inference/numerical_derivatives.hpp"
+#include "inference/varpar_covariance.hpp"
 #include "inference/type3_contrasts.hpp"
 #include "lmm/error.hpp"
 #include "lmm/satterthwaite.hpp"
@@ -53,40 +53,6 @@ Eigen::VectorXd vcov_beta_at(const internal::ModelState& m, const Eigen::VectorX
       rx.triangularView<Eigen::Lower>().solve(Eigen::MatrixXd::Identity(rx.rows(), rx.cols()));
   const Eigen::MatrixXd v = sigma * sigma * (rx_inv.transpose() * rx_inv);
   return Eigen::Map<const Eigen::VectorXd>(v.data(), v.size());
-}
-
-// sprintf("%1.1e", x) for lmerTest's messages.
-std::string short_scientific(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%1.1e", x);
-  return buffer;
-}
-
-// as_lmerModLT(): 2 x the pseudo-inverse of the Hessian over its eigenvalues above the tolerance,
-// with lmerTest's warnings about negative and near-zero eigenvalues.
-Eigen::MatrixXd varpar_covariance(const Eigen::MatrixXd& hessian, double tolerance, std::vector<std::string>& messages) {
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(hessian);
-  if (eig.info() != Eigen::Success)
-    throw Error(ErrorKind::kModel, "Satterthwaite: the Hessian of the deviance has no eigendecomposition");
-  // R's eigen() lists the eigenvalues in decreasing order.
-  const Eigen::VectorXd values = eig.eigenvalues().reverse();
-  const Eigen::MatrixXd vectors = eig.eigenvectors().rowwise().reverse();
-  std::string negative, zero;
-  int n_negative = 0, n_zero = 0;
-  for (Eigen::Index i = 0; i < values.size(); ++i) {
-    if (values[i] < -tolerance) negative += (n_negative++ ? " " : "") + short_scientific(values[i]);
-    if (values[i] > -tolerance && values[i] < tolerance) zero += (n_zero++ ? " " : "") + short_scientific(values[i]);
-  }
-  if (n_negative > 0)
-    messages.push_back("Model failed to converge with " + std::to_string(n_negative) + " negative " +
-                       (n_negative > 1 ? "eigenvalues: " : "eigenvalue: ") + negative);
-  if (n_zero > 0)
-    messages.push_back("Model may not have converged with " + std::to_string(n_zero) + " " +
-                       (n_zero > 1 ? "eigenvalues" : "eigenvalue") + " close to zero: " + zero);
-  Eigen::MatrixXd inverse = Eigen::MatrixXd::Zero(hessian.rows(), hessian.cols());
-  for (Eigen::Index i = 0; i < values.size(); ++i)
-    if (values[i] > tolerance) inverse += vectors.col(i) * vectors.col(i).transpose() / values[i];
-  return 2.0 * inverse;
 }
 
 double quadratic_form(const Eigen::VectorXd& x, const Eigen::MatrixXd& a) { return x.dot(a * x); }
@@ -192,7 +158,7 @@ SatterthwaiteResult satterthwaite(const LinearMixedModel& model, const FitResult
       [&](const Eigen::VectorXd& v) { return deviance_at(m, v, fit.reml); }, varpar, steps);
   if (!hessian.allFinite())
     throw Error(ErrorKind::kModel, "Satterthwaite: the deviance is not finite near the fit's variance parameters");
-  s.varpar_vcov = varpar_covariance(hessian, options.eigenvalue_tolerance, s.messages);
+  s.varpar_vcov = internal::varpar_covariance(hessian, options.eigenvalue_tolerance, s.messages);
 
   steps.relative_step = options.jacobian_relative_step;
   const Eigen::MatrixXd jacobian =
