@@ -4,15 +4,15 @@
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numbers>
 #include <string>
 
 #include "inference/numerical_derivatives.hpp"
-#include "inference/varpar_covariance.hpp"
 #include "inference/type3_contrasts.hpp"
+#include "inference/varpar_covariance.hpp"
 #include "lmm/error.hpp"
 #include "lmm/satterthwaite.hpp"
 #include "model/model_state.hpp"
