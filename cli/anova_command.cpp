@@ -6,16 +6,31 @@
 namespace lmm::cli {
 
 void AnovaCommand::add_to(CLI::App& app) {
-  app.add_option("formulas", formulas, "two or more model formulas, fitted to the same data")->required();
+  app.add_option("formulas", formulas,
+                 "one model formula (type III F tests of its terms, Satterthwaite's df, as lmerTest's anova(m)) or "
+                 "two or more fitted to the same data (likelihood-ratio tests, as lme4's anova(m1, m2, ...))")
+      ->required();
   data.add_to(app);
   app.add_option("--names", names, "names of the models in the table (default MODEL1, MODEL2, ...)")->delimiter(',');
   app.add_flag("--ml", ml, "fit by maximum likelihood (otherwise REML fits are refitted by ML, as lme4 does)");
   app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
 }
 
+// One model: lmerTest's anova(m), the type III F tests of its terms.
+int AnovaCommand::run_type3(const DataFrame& frame, const FitOptions& options) const {
+  const LinearMixedModel model(formulas[0], frame);
+  const SatterthwaiteResult tests = satterthwaite(model, model.fit(options));
+  if (format == "json") {
+    std::cout << satterthwaite_anova_json(tests) << "\n";
+  } else {
+    for (const std::string& m : tests.messages) std::cerr << "lmm: warning: " << m << "\n";
+    std::cout << satterthwaite_anova_text(tests);
+  }
+  return 0;
+}
+
 int AnovaCommand::run() const {
-  if (formulas.size() < 2)
-    throw Error(ErrorKind::kUsage, "anova needs at least two formulas (got " + std::to_string(formulas.size()) + ")");
+  if (formulas.empty()) throw Error(ErrorKind::kUsage, "anova needs at least one formula");
   if (!names.empty() && names.size() != formulas.size())
     throw Error(ErrorKind::kUsage, "--names gives " + std::to_string(names.size()) + " names for " +
                                        std::to_string(formulas.size()) + " formulas");
@@ -25,6 +40,7 @@ int AnovaCommand::run() const {
   const DataFrame frame = data.load();
   FitOptions options;
   options.reml = !ml;
+  if (formulas.size() == 1) return run_type3(frame, options);
   std::vector<LinearMixedModel> models;
   models.reserve(formulas.size());
   std::vector<ComparedModel> compared;

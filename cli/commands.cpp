@@ -37,19 +37,44 @@ void FitCommand::add_to(CLI::App& app) {
   app.add_flag("--ml", ml, "fit by maximum likelihood instead of REML");
   app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
   app.add_option("--max-evaluations", max_evaluations, "limit on objective evaluations")->check(CLI::PositiveNumber);
+  app.add_option("--ddf", ddf,
+                 "denominator degrees of freedom for tests of the fixed effects: satterthwaite (lmerTest's "
+                 "summary; JSON adds fixef_df, fixef_t, fixef_p and anova_type3)")
+      ->check(CLI::IsMember({"satterthwaite"}));
 }
+
+namespace {
+
+void print_warnings(const std::vector<std::string>& messages) {
+  for (const std::string& m : messages) std::cerr << "lmm: warning: " << m << "\n";
+}
+
+}  // namespace
 
 int FitCommand::run() const {
   const DataFrame frame = data.load();
   FitOptions options;
   options.reml = !ml;
   options.max_evaluations = max_evaluations;
-  const FitResult fit = fit_lmm(formula, frame, options);
+  const LinearMixedModel model(formula, frame);
+  const FitResult fit = model.fit(options);
+  SummaryOptions summary;
+  summary.data_name = data.data_name();
+  if (ddf == "satterthwaite") {
+    SatterthwaiteOptions tests_options;
+    tests_options.type3_anova = format == "json";  // the summary shows t-tests only, as lmerTest's
+    const SatterthwaiteResult tests = satterthwaite(model, fit, tests_options);
+    if (format == "json") {
+      std::cout << satterthwaite_fit_json(fit, tests) << "\n";
+    } else {
+      print_warnings(tests.messages);
+      std::cout << satterthwaite_summary_text(fit, tests, summary);
+    }
+    return 0;
+  }
   if (format == "json") {
     std::cout << fit_json(fit) << "\n";
   } else {
-    SummaryOptions summary;
-    summary.data_name = data.data_name();
     std::cout << summary_text(fit, summary);
   }
   return 0;

@@ -11,6 +11,7 @@
 #include "lmm/bootstrap.hpp"
 #include "lmm/confint.hpp"
 #include "lmm/lmm.hpp"
+#include "lmm/satterthwaite.hpp"
 
 namespace lmm::cli {
 
@@ -34,11 +35,13 @@ struct FitCommand {
   bool ml = false;
   std::string format = "text";
   int max_evaluations = 100000;
+  std::string ddf;  // --ddf satterthwaite: lmerTest's t-tests and type III F tests
 
   void add_to(CLI::App& app);
   int run() const;
 };
 
+// lmm anova FORMULA: lmerTest's type III F tests (Satterthwaite's df) of one model's terms.
 // lmm anova FORMULA FORMULA [FORMULA...]: likelihood-ratio tests between nested models.
 struct AnovaCommand {
   std::vector<std::string> formulas;
@@ -49,6 +52,9 @@ struct AnovaCommand {
 
   void add_to(CLI::App& app);
   int run() const;
+
+ private:
+  int run_type3(const DataFrame& frame, const FitOptions& options) const;
 };
 
 // lmm confint FORMULA: profile, Wald or bootstrap confidence intervals.

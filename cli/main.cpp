@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   lmm::cli::FitCommand fit;
   fit.add_to(*app.add_subcommand("fit", "fit a model and print its summary"));
   lmm::cli::AnovaCommand anova;
-  anova.add_to(*app.add_subcommand("anova", "compare nested models by likelihood-ratio tests"));
+  anova.add_to(*app.add_subcommand("anova", "type III F tests of one model's terms (Satterthwaite), or likelihood-ratio tests between nested models"));
   lmm::cli::ConfintCommand confint;
   confint.add_to(*app.add_subcommand("confint", "confidence intervals: profile likelihood, Wald or bootstrap"));
   lmm::cli::BootstrapCommand bootstrap;

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -96,6 +98,75 @@ TEST(CliFit, TextSummaryOfM17IsLme4s) {
   EXPECT_EQ(r.out, slurp("tests/golden/M17_summary.txt"));
 }
 
+// --ddf satterthwaite: lmerTest's df and p-values per coefficient and its type III table, in the
+// fit JSON; checked against lmerTest 3.1-3 (tests/golden/lme4_inference.json, case M17).
+TEST(CliFit, SatterthwaiteJsonHasDfPValuesAndTypeThreeTable) {
+  const CliRun r = lmm_cli("fit 'mathscore ~ ses + (ses | schoolid) + (1 | classid)' " + kClassroom +
+                           " --ddf satterthwaite --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"fixef", "fixef_se", "theta", "fixef_df", "fixef_t", "fixef_p", "anova_type3"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  const auto golden = nlohmann::json::parse(std::ifstream("tests/golden/lme4_inference.json"));
+  const nlohmann::json* m17 = nullptr;
+  for (const auto& c : golden["satterthwaite"])
+    if (c["id"] == "M17") m17 = &c;
+  ASSERT_NE(m17, nullptr);
+  ASSERT_EQ(j["fixef_df"].size(), (*m17)["coefficients"].size());
+  for (const auto& want : (*m17)["coefficients"]) {
+    const std::string name = want["name"];
+    SCOPED_TRACE(name);
+    // Relative 1e-5 for df, 1e-4 for p (the library's own tests hold the same bounds).
+    EXPECT_NEAR(j["fixef_df"][name].get<double>(), want["df"].get<double>(), 1e-5 * want["df"].get<double>());
+    EXPECT_NEAR(j["fixef_p"][name].get<double>(), want["p"].get<double>(), 1e-4 * want["p"].get<double>());
+    EXPECT_NEAR(j["fixef_t"][name].get<double>(), want["t"].get<double>(), 1e-5 * std::fabs(want["t"].get<double>()));
+  }
+  ASSERT_EQ(j["anova_type3"].size(), 1u);
+  const auto& row = j["anova_type3"][0];
+  const auto& want = (*m17)["anova"][0];
+  EXPECT_EQ(row["term"], "ses");
+  EXPECT_EQ(row["num_df"], 1);
+  EXPECT_NEAR(row["den_df"].get<double>(), want["dendf"].get<double>(), 1e-5 * want["dendf"].get<double>());
+  EXPECT_NEAR(row["F"].get<double>(), want["F"].get<double>(), 1e-5 * want["F"].get<double>());
+  EXPECT_NEAR(row["sum_sq"].get<double>(), want["sumsq"].get<double>(), 1e-5 * want["sumsq"].get<double>());
+  EXPECT_NEAR(row["p"].get<double>(), want["p"].get<double>(), 1e-4 * want["p"].get<double>());
+}
+
+// lmerTest's print(summary(M_glp2)) (tests/golden/M_glp2_lmertest_summary.txt, captured by
+// tools/reference/lmertest_summary.R), to the character.
+TEST(CliFit, SatterthwaiteSummaryOfMGlp2IsLmerTests) {
+  const CliRun r = lmm_cli(
+      "fit 'mathach ~ ses + himinty + ses:himinty + (ses | school)' --data ../shared/data/mathachieve.csv "
+      "--join ../shared/data/mathachieveschool.csv --by school --factor himinty --data-name mathach_df2 "
+      "--ddf satterthwaite");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, slurp("tests/golden/M_glp2_lmertest_summary.txt"));
+}
+
+// lmm anova with one formula: lmerTest's anova(m).
+TEST(CliAnova, OneFormulaPrintsTheTypeThreeTable) {
+  const CliRun r = lmm_cli("anova 'angle ~ recipe * temp + (1 | recipe:replicate)' --data ../shared/data/cake.csv "
+                           "--factor replicate");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, slurp("tests/golden/cake_lmertest_anova.txt"));
+  const CliRun j = lmm_cli("anova 'Reaction ~ Days + (Days | Subject)' --data ../shared/data/sleepstudy.csv "
+                           "--factor Subject --format json");
+  ASSERT_EQ(j.status, 0) << j.err;
+  const auto table = nlohmann::json::parse(j.out);
+  EXPECT_EQ(table["heading"], "Type III Analysis of Variance Table with Satterthwaite's method");
+  ASSERT_EQ(table["anova_type3"].size(), 1u);
+  EXPECT_EQ(table["anova_type3"][0]["term"], "Days");
+  EXPECT_NEAR(table["anova_type3"][0]["den_df"].get<double>(), 17.0, 1e-3);  // lmerTest: 16.99998
+}
+
+// Two formulas stay lme4's likelihood-ratio comparison.
+TEST(CliAnova, TwoFormulasCompareModels) {
+  const CliRun r = lmm_cli("anova 'Reaction ~ Days + (1 | Subject)' 'Reaction ~ Days + (Days | Subject)' "
+                           "--data ../shared/data/sleepstudy.csv --factor Subject --names sleep0,sleepstudy");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, slurp("tests/golden/anova_sleep.txt"));
+}
+
 void expect_one_line_error(const CliRun& r, int status, const std::string& words) {
   EXPECT_EQ(r.status, status) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
@@ -125,6 +196,11 @@ TEST(CliErrors, UnknownFactorColumn) {
 TEST(CliErrors, UnknownOptionAndCommand) {
   expect_one_line_error(lmm_cli("fit 'y ~ (1|g)' --data x.csv --bogus"), 2, "--bogus");
   expect_one_line_error(lmm_cli("frobnicate"), 2, "frobnicate");
+}
+
+TEST(CliErrors, UnknownDdfMethod) {
+  expect_one_line_error(lmm_cli("fit 'mathscore ~ ses + (1 | schoolid)' " + kClassroom + " --ddf kenward"), 2,
+                        "--ddf");
 }
 
 TEST(CliErrors, JoinWithoutBy) {

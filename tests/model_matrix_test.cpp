@@ -48,6 +48,12 @@ TEST(ModelMatrix, FactorInInteractionWithoutMainEffectGetsIndicators) {
   EXPECT_EQ(names("y ~ x + x:f + (1 | g)"), (std::vector<std::string>{"(Intercept)", "x", "x:fb", "x:fc"}));
 }
 
+TEST(ModelMatrix, AssignMapsColumnsToTerms) {
+  // attr(model.matrix(~ f * x), "assign") and attr(model.matrix(~ 0 + f + x:f), "assign")
+  EXPECT_EQ(fixed_matrix("y ~ f * x + (1 | g)").assign, (std::vector<int>{0, 1, 1, 2, 3, 3}));
+  EXPECT_EQ(fixed_matrix("y ~ 0 + f + x:f + (1 | g)").assign, (std::vector<int>{1, 1, 1, 2, 2, 2}));
+}
+
 TEST(ModelMatrix, ValuesOfArithmeticAndIndicators) {
   const DesignMatrix m = fixed_matrix("y ~ I(x^2) + log(z) + f + (1 | g)");
   ASSERT_EQ(m.names, (std::vector<std::string>{"(Intercept)", "I(x^2)", "log(z)", "fb", "fc"}));

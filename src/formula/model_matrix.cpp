@@ -34,8 +34,10 @@ DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& va
   if (terms.intercept) {
     columns.push_back(Eigen::VectorXd::Ones(static_cast<Eigen::Index>(nobs)));
     out.names.push_back("(Intercept)");
+    out.assign.push_back(0);
   }
-  for (const Term& term : terms.terms) {
+  for (std::size_t t = 0; t < terms.terms.size(); ++t) {
+    const Term& term = terms.terms[t];
     std::vector<Factor> codings;
     for (int v : term) {
       Term rest;
@@ -65,6 +67,7 @@ DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& va
       }
       columns.push_back(std::move(col));
       out.names.push_back(std::move(name));
+      out.assign.push_back(static_cast<int>(t + 1));
       std::size_t j = 0;
       while (j < term.size() && ++index[j] == codings[j].suffixes.size()) index[j++] = 0;
       if (j == term.size()) break;

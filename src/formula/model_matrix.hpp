@@ -13,6 +13,7 @@ namespace lmm::internal {
 struct DesignMatrix {
   Eigen::MatrixXd matrix;          // n x columns
   std::vector<std::string> names;  // R's column names, e.g. "(Intercept)", "ses:himinty1"
+  std::vector<int> assign;         // R's "assign": 0 for the intercept, k for TermList::terms[k - 1]
 };
 
 // Columns in R's order: the intercept, then each term in turn. A factor in a term is coded by

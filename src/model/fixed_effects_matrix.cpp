@@ -23,6 +23,7 @@ std::string drop_rank_deficient_columns(DesignMatrix& x, double tolerance) {
   for (std::size_t k = 0; k < keep.size(); ++k) {
     kept.matrix.col(static_cast<Eigen::Index>(k)) = x.matrix.col(keep[k]);
     kept.names.push_back(x.names[keep[k]]);
+    if (!x.assign.empty()) kept.assign.push_back(x.assign[static_cast<std::size_t>(keep[k])]);
   }
   x = std::move(kept);
   return "fixed-effect model matrix is rank deficient so dropping " + std::to_string(dropped) +

@@ -14,15 +14,9 @@ using internal::r_format_column;
 constexpr int kDigits = 5;                      // print.anova: max(getOption("digits") - 2, 3)
 constexpr int kTestDigits = 4;                  // printCoefmat's dig.tst: max(1, min(5, digits - 1))
 
-// printCoefmat's zap.ind columns: zapsmall(x, digits), then format(x, digits); an entry that
-// is 0 but not shown as 0 (or the reverse) is formatted again with digits - 1.
+// printCoefmat's zap.ind columns, all values present.
 std::vector<std::string> zapped_column(const std::vector<double>& x) {
-  const std::vector<double> zapped = internal::r_zapsmall(x, kDigits);
-  std::vector<std::string> cells = internal::r_format(zapped, kDigits);
-  for (std::size_t i = 0; i < cells.size(); ++i)
-    if ((zapped[i] == 0.0) != (std::stod(cells[i]) == 0.0))
-      cells[i] = internal::r_format({zapped[i]}, kDigits - 1)[0];
-  return cells;
+  return internal::r_zapped_column(std::vector<std::optional<double>>(x.begin(), x.end()), kDigits);
 }
 
 }  // namespace

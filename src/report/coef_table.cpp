@@ -1,5 +1,6 @@
 #include "report/coef_table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -21,6 +22,22 @@ std::vector<std::string> r_format_column(const std::vector<std::optional<double>
   if (any_absent) layout.width = std::max(layout.width, 2);
   for (std::size_t i = 0; i < x.size(); ++i)
     if (x[i]) cells[i] = r_encode_real(*x[i], layout);
+  return cells;
+}
+
+std::vector<std::string> r_zapped_column(const std::vector<std::optional<double>>& x, int digits,
+                                         const std::string& na) {
+  std::vector<double> present;
+  for (const auto& v : x)
+    if (v) present.push_back(*v);
+  const std::vector<double> zapped = r_zapsmall(present, digits);
+  std::vector<std::optional<double>> column;
+  std::size_t k = 0;
+  for (const auto& v : x) column.push_back(v ? std::optional<double>(zapped[k++]) : std::nullopt);
+  std::vector<std::string> cells = r_format_column(column, digits, na);
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    if (column[i] && (*column[i] == 0.0) != (std::stod(cells[i]) == 0.0))
+      cells[i] = r_format({*column[i]}, std::max(1, digits - 1))[0];
   return cells;
 }
 

@@ -29,4 +29,11 @@ std::string significance_legend();
 std::vector<std::string> r_format_column(const std::vector<std::optional<double>>& x, int digits,
                                          const std::string& na = "");
 
+// printCoefmat()'s zap.ind columns (print.anova's columns other than the test statistic and
+// p-value): the present values zapsmall(x, digits)'d and formatted together (absent ones
+// written as `na`); an entry that is 0 but not shown as 0, or the reverse, is formatted again
+// with digits - 1.
+std::vector<std::string> r_zapped_column(const std::vector<std::optional<double>>& x, int digits,
+                                         const std::string& na = "");
+
 }  // namespace lmm::internal

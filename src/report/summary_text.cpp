@@ -11,6 +11,7 @@
 #include "lmm/report.hpp"
 #include "report/call_formula.hpp"
 #include "report/r_format.hpp"
+#include "report/summary_sections.hpp"
 
 namespace lmm {
 namespace {
@@ -26,16 +27,25 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.com
 
 std::vector<double> to_vector(const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
 
+}  // namespace
+
 // ---- header ---------------------------------------------------------------------------------
 
-// .prt.methTit(): one line, or the title wrapped and the class appended, when too wide.
-std::string title_text(const FitResult& fit, int width) {
-  const std::string title = fit.reml ? "Linear mixed model fit by REML" : "Linear mixed model fit by maximum likelihood ";
-  const std::string object_class = "lmerMod";
+namespace internal {
+
+std::string method_title(const FitResult& fit) {
+  return fit.reml ? "Linear mixed model fit by REML" : "Linear mixed model fit by maximum likelihood ";
+}
+
+std::string title_text(const std::string& title, const std::string& object_class, int width) {
   if (internal::r_text_width(title) + 5 + static_cast<int>(object_class.size()) <= width)
     return title + " ['" + object_class + "']\n";
   return internal::r_cat_fill({internal::r_strwrap(title, width - 2, 2), {" ["}, {object_class}, {"]"}}, width, "");
 }
+
+}  // namespace internal
+
+namespace {
 
 // The "Formula:" line(s): the expanded formula deparsed (width.cutoff 60) and written by cat().
 std::string formula_text(const std::string& formula, int width) {
@@ -202,13 +212,9 @@ TextMatrix fixef_correlation_table(const FitResult& fit, int r_digits) {
 }
 
 std::string fixed_effects_text(const FitResult& fit, const SummaryOptions& options, int digits) {
-  const auto p = static_cast<int>(fit.fixef_names.size());
-  if (p == 0) return "";
-  std::string out = "\nFixed effects:\n" + internal::r_print_matrix(coefficient_table(fit, digits), true, options.width);
-  if (p > 1 && p <= kCorrelationMaxTerms && fit.fixef_vcov.rows() == p)
-    out += "\nCorrelation of Fixed Effects:\n" +
-           internal::r_print_matrix(fixef_correlation_table(fit, options.digits), false, options.width);
-  return out;
+  if (fit.fixef_names.empty()) return "";
+  return "\nFixed effects:\n" + internal::r_print_matrix(coefficient_table(fit, digits), true, options.width) +
+         internal::fixef_correlation_text(fit, options);
 }
 
 // ---- messages -------------------------------------------------------------------------------
@@ -263,16 +269,42 @@ std::string convergence_text(const FitResult& fit) {
 
 }  // namespace
 
-std::string summary_text(const FitResult& fit, const SummaryOptions& options) {
-  const int digits = std::max(3, options.digits - 3);  // print.summary.merMod's default
-  std::string out = title_text(fit, options.width) + formula_text(fit.formula, options.width) +
-                    internal::r_cat_fill({{"   Data:"}, {options.data_name}}, options.width) + "\n" +
-                    criterion_text(fit, options) + "\n" + residuals_text(fit, digits, options.width) +
-                    random_effects_text(fit, options, digits) + groups_text(fit, options.width) +
-                    fixed_effects_text(fit, options, digits) + fit_warnings_text(fit) + convergence_text(fit);
+namespace internal {
+
+int summary_digits(const SummaryOptions& options) { return std::max(3, options.digits - 3); }
+
+std::string summary_body_text(const FitResult& fit, const SummaryOptions& options) {
+  const int digits = summary_digits(options);
+  return formula_text(fit.formula, options.width) +
+         internal::r_cat_fill({{"   Data:"}, {options.data_name}}, options.width) + "\n" + criterion_text(fit, options) +
+         "\n" + residuals_text(fit, digits, options.width) + random_effects_text(fit, options, digits) +
+         groups_text(fit, options.width);
+}
+
+std::vector<std::string> coefficient_cells(const std::vector<double>& values, int digits) {
+  return estimate_cells(values, digits);
+}
+
+std::string fixef_correlation_text(const FitResult& fit, const SummaryOptions& options) {
+  const auto p = static_cast<int>(fit.fixef_names.size());
+  if (p <= 1 || p > kCorrelationMaxTerms || fit.fixef_vcov.rows() != p) return "";
+  return "\nCorrelation of Fixed Effects:\n" +
+         internal::r_print_matrix(fixef_correlation_table(fit, options.digits), false, options.width);
+}
+
+std::string summary_tail_text(const FitResult& fit) {
+  std::string out = fit_warnings_text(fit) + convergence_text(fit);
   if (fit.nobs_dropped > 0)
     out += "(" + std::to_string(fit.nobs_dropped) + " observations deleted due to missingness)\n";
   return out;
+}
+
+}  // namespace internal
+
+std::string summary_text(const FitResult& fit, const SummaryOptions& options) {
+  return internal::title_text(internal::method_title(fit), "lmerMod", options.width) +
+         internal::summary_body_text(fit, options) +
+         fixed_effects_text(fit, options, internal::summary_digits(options)) + internal::summary_tail_text(fit);
 }
 
 }  // namespace lmm
