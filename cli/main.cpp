@@ -30,8 +30,14 @@ int main(int argc, char** argv) {
   fit.add_to(*app.add_subcommand("fit", "fit a model and print its summary"));
   lmm::cli::AnovaCommand anova;
   anova.add_to(*app.add_subcommand("anova", "compare nested models by likelihood-ratio tests"));
+  lmm::cli::RanefCommand ranef;
+  ranef.add_to(*app.add_subcommand("ranef", "conditional modes and standard deviations of the random effects"));
+  lmm::cli::CoefCommand coef;
+  coef.add_to(*app.add_subcommand("coef", "each group level's coefficients: fixed plus random effects"));
+  lmm::cli::PredictCommand predict;
+  predict.add_to(*app.add_subcommand("predict", "predictions for new data, or fitted values and residuals"));
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit, anova; see lmm --help)\n";
+    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit, anova, ranef, coef, predict; see lmm --help)\n";
     return 2;
   }
   try {
@@ -47,6 +53,9 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("fit")) return fit.run();
     if (app.got_subcommand("anova")) return anova.run();
+    if (app.got_subcommand("ranef")) return ranef.run();
+    if (app.got_subcommand("coef")) return coef.run();
+    if (app.got_subcommand("predict")) return predict.run();
   } catch (const lmm::Error& e) {
     std::cerr << "lmm: error: " << e.what() << "\n";
     return exit_code(e.kind());
