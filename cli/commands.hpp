@@ -93,4 +93,44 @@ struct BootstrapCommand {
 // A progress bar on stderr, shown when stderr is a terminal or when forced.
 std::function<void(int, int)> progress_bar(const std::string& label, bool force);
 
+// Options shared by the commands that fit one model and query it: FORMULA, the data, --ml,
+// --format csv|json.
+struct QueryOptions {
+  std::string formula;
+  DataOptions data;
+  bool ml = false;
+  std::string format = "csv";
+
+  void add_to(CLI::App& app);
+};
+
+// lmm ranef FORMULA: conditional modes and standard deviations, as.data.frame(ranef(m, condVar = TRUE)).
+struct RanefCommand {
+  QueryOptions query;
+
+  void add_to(CLI::App& app);
+  int run() const;
+};
+
+// lmm coef FORMULA: coef(m), each level's fixed plus random effects.
+struct CoefCommand {
+  QueryOptions query;
+
+  void add_to(CLI::App& app);
+  int run() const;
+};
+
+// lmm predict FORMULA --newdata FILE: predict(m, newdata); without --newdata the fitted values
+// and residuals of the data's rows.
+struct PredictCommand {
+  QueryOptions query;
+  std::string newdata;
+  std::vector<std::string> newdata_factors;
+  bool no_random_effects = false;
+  bool no_new_levels = false;
+
+  void add_to(CLI::App& app);
+  int run() const;
+};
+
 }  // namespace lmm::cli

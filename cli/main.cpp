@@ -34,8 +34,15 @@ int main(int argc, char** argv) {
   confint.add_to(*app.add_subcommand("confint", "confidence intervals: profile likelihood, Wald or bootstrap"));
   lmm::cli::BootstrapCommand bootstrap;
   bootstrap.add_to(*app.add_subcommand("bootstrap", "parametric bootstrap replicates as CSV"));
+  lmm::cli::RanefCommand ranef;
+  ranef.add_to(*app.add_subcommand("ranef", "conditional modes and standard deviations of the random effects"));
+  lmm::cli::CoefCommand coef;
+  coef.add_to(*app.add_subcommand("coef", "each group level's coefficients: fixed plus random effects"));
+  lmm::cli::PredictCommand predict;
+  predict.add_to(*app.add_subcommand("predict", "predictions for new data, or fitted values and residuals"));
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: fit, anova, confint, bootstrap; see lmm --help)\n";
+    std::cerr << "lmm: error: unknown command '" << argv[1]
+              << "' (commands: fit, anova, confint, bootstrap, ranef, coef, predict; see lmm --help)\n";
     return 2;
   }
   try {
@@ -53,6 +60,9 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("anova")) return anova.run();
     if (app.got_subcommand("confint")) return confint.run();
     if (app.got_subcommand("bootstrap")) return bootstrap.run();
+    if (app.got_subcommand("ranef")) return ranef.run();
+    if (app.got_subcommand("coef")) return coef.run();
+    if (app.got_subcommand("predict")) return predict.run();
   } catch (const lmm::Error& e) {
     std::cerr << "lmm: error: " << e.what() << "\n";
     return exit_code(e.kind());

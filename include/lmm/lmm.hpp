@@ -6,4 +6,7 @@
 #include "lmm/fit_options.hpp"
 #include "lmm/fit_result.hpp"
 #include "lmm/linear_mixed_model.hpp"
+#include "lmm/prediction.hpp"
+#include "lmm/query_report.hpp"
+#include "lmm/random_effects.hpp"
 #include "lmm/report.hpp"

@@ -10,12 +10,6 @@
 namespace lmm::internal {
 namespace {
 
-// A variable on all data rows, with its missing mask, before the complete-case filter.
-struct RawVariable {
-  Variable var;
-  std::vector<std::uint8_t> missing;
-};
-
 [[noreturn]] void fail_var(const Expression& e, const std::string& what) {
   throw Error(ErrorKind::kFormula, "formula term '" + deparse(e) + "': " + what);
 }
@@ -179,11 +173,15 @@ GroupingFactor make_grouping(const std::string& name, const std::vector<Variable
 
 }  // namespace
 
+RawVariable evaluate_variable(const Expression& e, const DataFrame& data, bool factor) {
+  return factor ? as_factor(evaluate(e, data)) : evaluate(e, data);
+}
+
 ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
   const std::size_t n = data.rows();
   std::vector<std::uint8_t> incomplete(n, 0);
   auto use = [&](const Expression& e, bool factor) {
-    RawVariable raw = factor ? as_factor(evaluate(e, data)) : evaluate(e, data);
+    RawVariable raw = evaluate_variable(e, data, factor);
     check_finite(raw, e);
     for (std::size_t i = 0; i < n; ++i) incomplete[i] |= raw.missing[i];
     return raw;

@@ -41,6 +41,16 @@ class BlockedCholesky {
 
   int nfixed() const { return p_; }
 
+  // The diagonal blocks of (Lambda'Z'Z Lambda + I)^{-1} at the current factor, as lme4's
+  // condVar needs them: for each term, one q x q block per level, side by side (q x q * levels,
+  // level-major as u). Never forms the whole inverse: with L_Z = [A 0; B C] the random-effects
+  // rows of L (A = L11 block diagonal, B the random-effects rows of L21, C the leading m x m of
+  // L22), the inverse's block for level g of the first term is
+  //   A_g^{-T} A_g^{-1} + W_g' W_g,   W_g = C^{-1} B_g A_g^{-1}
+  // (B_g has a few nonzero blocks), and for the other terms the blocks of C^{-T} C^{-1}. Only
+  // C^{-1}, the size of the already dense C, is formed. Defined in blocked_inverse.cpp.
+  std::vector<Eigen::MatrixXd> random_effects_inverse_blocks() const;
+
  private:
   // One nonzero q_t x q1 block of A21 / L21: rows [row, row + rows) of the trailing block.
   struct Block {

@@ -44,6 +44,7 @@ std::vector<RandomEffectsTerm> build_random_terms(const FormulaSpec& spec, const
     term.levels = g.levels;
     term.codes = g.codes;
     term.z = std::move(m.matrix);
+    term.spec_index = t;
     if (static_cast<std::size_t>(term.nranef()) >= n)
       throw Error(ErrorKind::kModel, "number of observations (=" + std::to_string(n) + ") <= number of random effects (=" +
                                          std::to_string(term.nranef()) + ") for term " + spec.random[t].text +

@@ -16,6 +16,7 @@ struct RandomEffectsTerm {
   std::vector<std::string> levels; // levels of the grouping factor
   std::vector<int> codes;          // level of each observation
   Eigen::MatrixXd z;               // n x q: each observation's row of the term's model matrix
+  std::size_t spec_index = 0;      // the FormulaSpec::random term (and ModelFrame entry) it came from
 
   int q() const { return static_cast<int>(z.cols()); }
   int nlevels() const { return static_cast<int>(levels.size()); }

@@ -1,0 +1,48 @@
+// Runs the lmm command (LMM_CLI, else build/lmm) with its output captured in per-test files.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace lmm::testing {
+
+struct CliRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+inline std::string slurp_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline CliRun run_cli(const std::string& args) {
+  static int counter = 0;
+  const char* cli = std::getenv("LMM_CLI");
+  const std::string exe = cli ? cli : "build/lmm";
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string base = ::testing::TempDir() + "/cli_" + info->test_suite_name() + "_" + info->name() + "_" +
+                           std::to_string(counter++);
+  const std::string out = base + ".out", err = base + ".err";
+  const int raw = std::system((exe + " " + args + " >" + out + " 2>" + err).c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp_file(out), slurp_file(err)};
+}
+
+// A failure as the CLI reports it: the exit code, nothing on stdout, one line on stderr.
+inline void expect_one_line_error(const CliRun& r, int status, const std::string& words) {
+  EXPECT_EQ(r.status, status) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
+}
+
+}  // namespace lmm::testing
