@@ -31,6 +31,12 @@ std::string DataOptions::data_name() const {
   return name.empty() ? std::filesystem::path(data).stem().string() : name;
 }
 
+FitResult fit_model(const LinearMixedModel& model, bool ml) {
+  FitOptions options;
+  options.reml = !ml;
+  return model.fit(options);
+}
+
 void FitCommand::add_to(CLI::App& app) {
   app.add_option("formula", formula, "model formula, e.g. 'y ~ x + (x | g)'")->required();
   data.add_to(app);

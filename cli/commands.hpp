@@ -90,6 +90,9 @@ struct BootstrapCommand {
   int run() const;
 };
 
+// Fits by REML, or by ML when `ml` is set, with lme4's other defaults.
+FitResult fit_model(const LinearMixedModel& model, bool ml);
+
 // A progress bar on stderr, shown when stderr is a terminal or when forced.
 std::function<void(int, int)> progress_bar(const std::string& label, bool force);
 

@@ -39,11 +39,8 @@ void ConfintCommand::add_to(CLI::App& app) {
 }
 
 int ConfintCommand::run() const {
-  const DataFrame frame = data.load();
-  const LinearMixedModel model(formula, frame);
-  FitOptions fit_options;
-  fit_options.reml = !ml;
-  const FitResult fit = model.fit(fit_options);
+  const LinearMixedModel model(formula, data.load());
+  const FitResult fit = fit_model(model, ml);
   ConfintOptions options;
   options.method = method == "wald" ? IntervalMethod::kWald : method == "boot" ? IntervalMethod::kBootstrap
                                                                                 : IntervalMethod::kProfile;
@@ -73,11 +70,8 @@ void BootstrapCommand::add_to(CLI::App& app) {
 }
 
 int BootstrapCommand::run() const {
-  const DataFrame frame = data.load();
-  const LinearMixedModel model(formula, frame);
-  FitOptions fit_options;
-  fit_options.reml = !ml;
-  const FitResult fit = model.fit(fit_options);
+  const LinearMixedModel model(formula, data.load());
+  const FitResult fit = fit_model(model, ml);
   BootstrapOptions options;
   options.nsim = nsim;
   options.seed = seed;

@@ -1,5 +1,7 @@
 // lmm: fit linear mixed-effects models from the command line.
+#include <functional>
 #include <iostream>
+#include <vector>
 
 #include "commands.hpp"
 
@@ -21,28 +23,49 @@ bool is_command(const CLI::App& app, const std::string& name) {
   return false;
 }
 
+// One subcommand: its name, its help line, and the object holding its options.
+struct Command {
+  const char* name;
+  const char* help;
+  std::function<void(CLI::App&)> add_to;
+  std::function<int()> run;
+};
+
+template <typename T>
+Command command(const char* name, const char* help, T& c) {
+  return {name, help, [&c](CLI::App& app) { c.add_to(app); }, [&c] { return c.run(); }};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"lmm: linear mixed-effects models, with lme4's formulas and numbers"};
   app.require_subcommand(1);
   lmm::cli::FitCommand fit;
-  fit.add_to(*app.add_subcommand("fit", "fit a model and print its summary"));
   lmm::cli::AnovaCommand anova;
-  anova.add_to(*app.add_subcommand("anova", "type III F tests of one model's terms (Satterthwaite), or likelihood-ratio tests between nested models"));
   lmm::cli::ConfintCommand confint;
-  confint.add_to(*app.add_subcommand("confint", "confidence intervals: profile likelihood, Wald or bootstrap"));
   lmm::cli::BootstrapCommand bootstrap;
-  bootstrap.add_to(*app.add_subcommand("bootstrap", "parametric bootstrap replicates as CSV"));
   lmm::cli::RanefCommand ranef;
-  ranef.add_to(*app.add_subcommand("ranef", "conditional modes and standard deviations of the random effects"));
   lmm::cli::CoefCommand coef;
-  coef.add_to(*app.add_subcommand("coef", "each group level's coefficients: fixed plus random effects"));
   lmm::cli::PredictCommand predict;
-  predict.add_to(*app.add_subcommand("predict", "predictions for new data, or fitted values and residuals"));
+  const std::vector<Command> commands = {
+      command("fit", "fit a model and print its summary", fit),
+      command("anova",
+              "type III F tests of one model's terms (Satterthwaite), or likelihood-ratio tests between nested models",
+              anova),
+      command("confint", "confidence intervals: profile likelihood, Wald or bootstrap", confint),
+      command("bootstrap", "parametric bootstrap replicates as CSV", bootstrap),
+      command("ranef", "conditional modes and standard deviations of the random effects", ranef),
+      command("coef", "each group level's coefficients: fixed plus random effects", coef),
+      command("predict", "predictions for new data, or fitted values and residuals", predict),
+  };
+  std::string names;
+  for (const Command& c : commands) {
+    c.add_to(*app.add_subcommand(c.name, c.help));
+    names += std::string(names.empty() ? "" : ", ") + c.name;
+  }
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-    std::cerr << "lmm: error: unknown command '" << argv[1]
-              << "' (commands: fit, anova, confint, bootstrap, ranef, coef, predict; see lmm --help)\n";
+    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: " << names << "; see lmm --help)\n";
     return 2;
   }
   try {
@@ -56,13 +79,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (app.got_subcommand("fit")) return fit.run();
-    if (app.got_subcommand("anova")) return anova.run();
-    if (app.got_subcommand("confint")) return confint.run();
-    if (app.got_subcommand("bootstrap")) return bootstrap.run();
-    if (app.got_subcommand("ranef")) return ranef.run();
-    if (app.got_subcommand("coef")) return coef.run();
-    if (app.got_subcommand("predict")) return predict.run();
+    for (const Command& c : commands)
+      if (app.got_subcommand(c.name)) return c.run();
   } catch (const lmm::Error& e) {
     std::cerr << "lmm: error: " << e.what() << "\n";
     return exit_code(e.kind());

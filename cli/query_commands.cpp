@@ -5,15 +5,6 @@
 #include "commands.hpp"
 
 namespace lmm::cli {
-namespace {
-
-FitResult fit_model(const LinearMixedModel& model, bool ml) {
-  FitOptions options;
-  options.reml = !ml;
-  return model.fit(options);
-}
-
-}  // namespace
 
 void QueryOptions::add_to(CLI::App& app) {
   app.add_option("formula", formula, "model formula, e.g. 'y ~ x + (x | g)'")->required();

@@ -1,6 +1,5 @@
 // The lmm command line: the JSON contract of `lmm fit` and one-line errors with exit codes.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,33 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli_run.hpp"
+
 namespace {
 
-struct CliRun {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-int counter = 0;
-
-CliRun lmm_cli(const std::string& args) {
-  const char* cli = std::getenv("LMM_CLI");
-  const std::string exe = cli ? cli : "build/lmm";
-  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-  const std::string base = testing::TempDir() + "/cli_" + info->test_suite_name() + "_" + info->name() + "_" +
-                           std::to_string(counter++);
-  const std::string out = base + ".out", err = base + ".err";
-  const int raw = std::system((exe + " " + args + " >" + out + " 2>" + err).c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
+using lmm::testing::CliRun;
+using lmm::testing::expect_one_line_error;
+const auto& slurp = lmm::testing::slurp_file;
+const auto& lmm_cli = lmm::testing::run_cli;
 
 const std::string kClassroom = "--data ../shared/data/classroom.csv --factor classid,schoolid,classid2";
 
@@ -167,12 +147,6 @@ TEST(CliAnova, TwoFormulasCompareModels) {
   EXPECT_EQ(r.out, slurp("tests/golden/anova_sleep.txt"));
 }
 
-void expect_one_line_error(const CliRun& r, int status, const std::string& words) {
-  EXPECT_EQ(r.status, status) << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
-}
 
 TEST(CliErrors, MissingFile) {
   expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data /nonexistent.csv"), 3,

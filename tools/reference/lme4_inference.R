@@ -40,6 +40,7 @@
 options(warn = 1)
 suppressPackageStartupMessages(library(lme4))
 library(jsonlite)
+source(file.path("tools", "reference", "common.R"))
 
 t_start <- proc.time()[["elapsed"]]
 golden_dir <- file.path("tests", "golden")
@@ -49,58 +50,10 @@ dir.create(data_dir, showWarnings = FALSE, recursive = TRUE)
 SH <- "../shared/data"
 
 ## ---------------------------------------------------------------------------
-## full-precision numbers in JSON (copied from lme4_goldens.R): jsonlite caps
-## digits at 15 significant digits, so doubles are pre-formatted with the
-## shortest of %.15g/%.16g/%.17g that parses back to the identical double and
-## inserted verbatim.  Length-1 doubles become scalars unless wrapped in I().
-
-fmt_double <- function(x) {
-  vapply(x, function(v) {
-    if (!is.finite(v)) return("null")
-    for (p in 15:17) {
-      s <- sprintf(paste0("%.", p, "g"), v)
-      if (as.numeric(s) == v) return(s)
-    }
-    s
-  }, "")
-}
-as_json_num <- function(x) {
-  if (is.list(x)) {
-    y <- lapply(x, as_json_num)
-    attributes(y) <- attributes(x)
-    return(y)
-  }
-  if (is.double(x)) {
-    s <- fmt_double(as.numeric(x))
-    if (inherits(x, "AsIs") || length(x) != 1)
-      return(structure(paste0("[", paste(s, collapse = ","), "]"), class = "json"))
-    return(structure(s, class = "json"))
-  }
-  x
-}
 
 ## ---------------------------------------------------------------------------
 ## data loading (copied from lme4_goldens.R)
 
-read_data <- function(file, join = list(), factors = character()) {
-  x <- read.csv(file, stringsAsFactors = TRUE)
-  for (j in join) {
-    y <- read.csv(j$file, stringsAsFactors = TRUE)
-    by <- j$by
-    stopifnot(!anyDuplicated(y[[by]]))
-    x$.row <- seq_len(nrow(x))
-    m <- merge(x, y, by = by, all.x = TRUE, sort = FALSE)
-    m <- m[order(m$.row), , drop = FALSE]
-    stopifnot(nrow(m) == nrow(x), identical(m$.row, seq_len(nrow(x))))
-    rownames(m) <- NULL
-    # keep x's column order first and x's version of the key (same levels)
-    m[[by]] <- x[[by]]
-    m <- m[, c(setdiff(names(x), ".row"), setdiff(names(y), by))]
-    x <- m
-  }
-  for (f in factors) x[[f]] <- factor(x[[f]])
-  x
-}
 
 ## ---------------------------------------------------------------------------
 ## helpers

@@ -18,29 +18,12 @@
 
 options(warn = 1)
 suppressPackageStartupMessages(library(lme4))
+source(file.path("tools", "reference", "common.R"))
 
 golden_dir <- file.path("tests", "golden")
 dir.create(golden_dir, showWarnings = FALSE, recursive = TRUE)
 SH <- "../shared/data"
 
-read_data <- function(file, join = list(), factors = character()) {
-  x <- read.csv(file, stringsAsFactors = TRUE)
-  for (j in join) {
-    y <- read.csv(j$file, stringsAsFactors = TRUE)
-    by <- j$by
-    stopifnot(!anyDuplicated(y[[by]]))
-    x$.row <- seq_len(nrow(x))
-    m <- merge(x, y, by = by, all.x = TRUE, sort = FALSE)
-    m <- m[order(m$.row), , drop = FALSE]
-    stopifnot(nrow(m) == nrow(x), identical(m$.row, seq_len(nrow(x))))
-    rownames(m) <- NULL
-    m[[by]] <- x[[by]]
-    m <- m[, c(setdiff(names(x), ".row"), setdiff(names(y), by))]
-    x <- m
-  }
-  for (f in factors) x[[f]] <- factor(x[[f]])
-  x
-}
 
 fit_env <- new.env()
 jn_school <- list(list(file = file.path(SH, "mathachieveschool.csv"), by = "school"))
