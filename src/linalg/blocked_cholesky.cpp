@@ -25,6 +25,10 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
   xy << x, y;
   build_leading(first);
   build_sparse(terms);
+  level_rows_.assign(l1_, {});
+  for (int g = 0; g < l1_; ++g)
+    for (const Block& b : blocks_[g])
+      for (int r = 0; r < b.rows; ++r) level_rows_[g].push_back(b.row + r);
   build_trailing(terms, xy);
   // The trailing rows of A21 are dense: [X y]' Z1.
   a21_xy_ = MatrixXd::Zero(p_ + 1, static_cast<Index>(q1_) * l1_);
@@ -125,18 +129,41 @@ bool BlockedCholesky::update(const std::vector<MatrixXd>& factors) {
   return llt.info() == Eigen::Success;
 }
 
+// L22 -= L21 L21' over the nonzero blocks: for each level g of the first term, the blocks of
+// its column (stacked into E, K x q1, K the rows they cover) contribute E E' at those rows and
+// C E' to the [X y] rows (C = the level's [X y] part of L21). One small product per level, not
+// per pair of blocks.
 void BlockedCholesky::downdate_trailing() {
+  MatrixXd e, ee, ce;
+  const Index ld = l22_.outerStride();
+  double* l = l22_.data();
   for (int g = 0; g < l1_; ++g) {
     const auto& list = blocks_[g];
-    const auto c = l21_xy_.middleCols(static_cast<Index>(g) * q1_, q1_);
-    for (std::size_t a = 0; a < list.size(); ++a) {
-      Eigen::Map<const MatrixXd> la(l21_values_.data() + list[a].offset, list[a].rows, q1_);
-      for (std::size_t b = 0; b <= a; ++b) {
-        Eigen::Map<const MatrixXd> lb(l21_values_.data() + list[b].offset, list[b].rows, q1_);
-        l22_.block(list[a].row, list[b].row, list[a].rows, list[b].rows).noalias() -= la * lb.transpose();
-      }
-      l22_.block(m_re_, list[a].row, p_ + 1, list[a].rows).noalias() -= c * la.transpose();
+    if (list.empty()) continue;
+    const std::vector<int>& rows = level_rows_[g];
+    const auto k = static_cast<Index>(rows.size());
+    e.resize(k, q1_);
+    Index r = 0;
+    for (const Block& b : list) {
+      e.middleRows(r, b.rows) = Eigen::Map<const MatrixXd>(l21_values_.data() + b.offset, b.rows, q1_);
+      r += b.rows;
     }
+    if (q1_ == 1) {
+      const double* v = e.data();
+      for (Index j = 0; j < k; ++j) {
+        double* column = l + static_cast<Index>(rows[j]) * ld;
+        const double vj = v[j];
+        for (Index i = j; i < k; ++i) column[rows[i]] -= v[i] * vj;
+      }
+    } else {
+      ee.noalias() = e * e.transpose();
+      for (Index j = 0; j < k; ++j) {
+        double* column = l + static_cast<Index>(rows[j]) * ld;
+        for (Index i = j; i < k; ++i) column[rows[i]] -= ee(i, j);
+      }
+    }
+    ce.noalias() = l21_xy_.middleCols(static_cast<Index>(g) * q1_, q1_) * e.transpose();
+    for (Index j = 0; j < k; ++j) l22_.col(rows[j]).segment(m_re_, p_ + 1) -= ce.col(j);
   }
   l22_.bottomRightCorner(p_ + 1, p_ + 1).noalias() -= l21_xy_ * l21_xy_.transpose();
 }

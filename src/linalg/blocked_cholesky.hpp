@@ -73,6 +73,7 @@ class BlockedCholesky {
 
   Eigen::MatrixXd a11_, l11_;                 // q1 x (q1 * l1): per-level blocks side by side
   std::vector<std::vector<Block>> blocks_;    // per level of the first term
+  std::vector<std::vector<int>> level_rows_;  // per level: the trailing rows its blocks cover, ascending
   std::vector<double> a21_values_, l21_values_;
   Eigen::MatrixXd a21_xy_, l21_xy_;           // (p + 1) x (q1 * l1)
   Eigen::MatrixXd a22_, l22_;                 // (m_re + p + 1) square
