@@ -113,15 +113,31 @@ bool BlockedCholesky::update(const std::vector<MatrixXd>& factors) {
     c.noalias() = a21_xy_.middleCols(col, q1_) * t1;
     upper.solveInPlace<Eigen::OnTheRight>(c);
   }
-  // Trailing block: Lambda' A22 Lambda + I on its random-effects rows, less L21 L21'.
-  l22_ = a22_;
-  for (int r = 0; r < m_re_;) {
-    const int t = row_term_[r];
-    const int q = term_q_[t];
-    const MatrixXd& tf = factors[t + 1];
-    l22_.middleRows(r, q) = tf.transpose() * l22_.middleRows(r, q);
-    l22_.middleCols(r, q) = l22_.middleCols(r, q) * tf;
-    r += q;
+  // Trailing block: Lambda' A22 Lambda + I on its random-effects rows, less L21 L21'. Only the
+  // lower triangle is used. Columns are scaled on the right by their term's T, then each
+  // column's segments by T' on the left: both passes run down columns, in memory order. Where
+  // every trailing term has one column, Lambda is diagonal and one pass suffices.
+  const Index m = m_re_ + p_ + 1;
+  bool diagonal = true;
+  for (int q : term_q_) diagonal = diagonal && q == 1;
+  if (diagonal) {
+    Eigen::VectorXd scale = Eigen::VectorXd::Ones(m);
+    for (int r = 0; r < m_re_; ++r) scale[r] = factors[row_term_[r] + 1](0, 0);
+    for (Index j = 0; j < m; ++j)
+      l22_.col(j).tail(m - j) = scale[j] * scale.tail(m - j).cwiseProduct(a22_.col(j).tail(m - j));
+  } else {
+    l22_ = a22_;
+    for (int r = 0; r < m_re_;) {
+      const int q = term_q_[row_term_[r]];
+      l22_.middleCols(r, q) = l22_.middleCols(r, q) * factors[row_term_[r] + 1];
+      r += q;
+    }
+    for (Index j = 0; j < m; ++j)
+      for (int r = 0; r < m_re_;) {
+        const int q = term_q_[row_term_[r]];
+        l22_.col(j).segment(r, q) = factors[row_term_[r] + 1].transpose() * l22_.col(j).segment(r, q);
+        r += q;
+      }
   }
   l22_.diagonal().head(m_re_).array() += 1.0;
   downdate_trailing();
