@@ -252,12 +252,14 @@ if [ "$objective_case" = 1 ]; then
   echo "One evaluation of the REML criterion at the fitted theta, y ~ 1 + (1|g1) + (1|g2), 1000 x 200 levels:"
   echo
   "$BUILD/bench/objective_bench" --data-dir "$DATA" --benchmark_format=csv >"$TMP/objective.csv" 2>"$TMP/objective.err"
-  echo '| n | ms per evaluation (median) | ns per observation | time ratio to previous n | fit evaluations |'
-  echo '|--:|--:|--:|--:|--:|'
+  echo '| n | ms per evaluation (median) | ns per observation | time ratio to previous n | distinct (g1,g2) pairs | downdate entries | ns per downdate entry | fit evaluations |'
+  echo '|--:|--:|--:|--:|--:|--:|--:|--:|'
   awk -F, '
     /^name,/ { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); col[$i] = i }; next }
     col["name"] && $1 ~ /_median"?$/ {
       t = $col["real_time"]; n = $col["n"]
-      printf "| %d | %.3f | %.2f | %s | %d |\n", n, t, t * 1e6 / n, (prev ? sprintf("%.2f", t / prev) : "-"), $col["fit_evaluations"]
+      e = $col["pair_products"]
+      printf "| %d | %.3f | %.2f | %s | %d | %d | %.2f | %d |\n", n, t, t * 1e6 / n, (prev ? sprintf("%.2f", t / prev) : "-"),
+        $col["pairs"], e, t * 1e6 / e, $col["fit_evaluations"]
       prev = t }' "$TMP/objective.csv"
 fi
