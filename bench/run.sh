@@ -9,8 +9,8 @@
 # whole process (wall time and peak RSS) and, when R with lme4 is installed, lme4's lmer()
 # (bench/lme4_timing.R), and prints one Markdown table on stdout (progress goes to stderr); the
 # full run also prints a second table, one objective evaluation by number of observations
-# (bench/objective_bench). Everything is in functions called from the last line, so editing
-# this file while it runs cannot change the run.
+# (bench/objective_bench). Everything is in functions called from the last line, which exits,
+# so editing this file while it runs cannot change the run.
 set -euo pipefail
 
 # ---- cases -----------------------------------------------------------------------------------
@@ -130,7 +130,8 @@ machine_header() {
   cpu=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*: //')
   mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
   commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo " (with uncommitted changes)" || true)
+  dirty=""
+  if git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q .; then dirty=" (with uncommitted changes)"; fi
   echo "# lmm benchmark"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -292,4 +293,4 @@ main() {
   [ "$objective" = 0 ] || objective_table
 }
 
-main "$@"
+main "$@"; exit $?
