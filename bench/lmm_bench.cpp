@@ -8,14 +8,16 @@
 // profile confint() as `lmm confint` does (on T threads, default 1: lme4's is single-threaded;
 // `lmm confint` uses all cores). Up to K runs, stopping early once the runs so far
 // took more than the budget (at least one run always completes). Prints key=value lines: the
-// median of each phase over the runs, the number of runs, the objective, the number of
-// objective evaluations and theta, and with --confint one `ci NAME LOWER UPPER` line per
+// median of each phase over the runs, the number of runs, the process's peak resident memory
+// (getrusage), the objective, the number of objective evaluations and theta, and with --confint one `ci NAME LOWER UPPER` line per
 // interval.
 //
 // A plain steady_clock loop rather than Google Benchmark: the phases are seconds long (one
 // iteration is already far above timer resolution, so there is nothing to gain from Google
 // Benchmark's iteration-count calibration), each phase of the same run needs its own median,
 // and the result is a handful of numbers for bench/run.sh to read.
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -33,6 +35,13 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Peak resident set size of this process so far, in MiB (Linux reports ru_maxrss in KiB).
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
 double median(std::vector<double> v) {
@@ -104,6 +113,7 @@ int main(int argc, char** argv) {
     std::printf("n=%zu\nruns=%zu\nload_s=%.6f\nmodel_s=%.6f\nfit_s=%.6f\n", nobs, load_s.size(), median(load_s),
                 median(model_s), median(fit_s));
     if (with_confint) std::printf("confint_s=%.6f\n", median(confint_s));
+    std::printf("peak_rss_mib=%.0f\n", peak_rss_mib());
     std::printf("objective=%.17g\nevaluations=%d\nconverged=%d\nsingular=%d\ntheta=", fit.objective,
                 fit.evaluations, fit.converged ? 1 : 0, fit.singular ? 1 : 0);
     for (std::size_t i = 0; i < fit.theta.size(); ++i) std::printf("%s%.10g", i ? "," : "", fit.theta[i]);

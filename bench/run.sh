@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # bench/run.sh: the benchmark suite in one command (see bench/README.md).
 #
-#   bash bench/run.sh [--quick] [--case NAME]... [--no-r] [--lme4-limit SECONDS] [--runs K]
-#                     [--budget SECONDS] [--no-build] [--list]
+#   bash bench/run.sh [--quick] [--case NAME]... [--no-r] [--no-process] [--lme4-limit SECONDS]
+#                     [--runs K] [--budget SECONDS] [--no-build] [--list]
 #
 # Builds lmm with the benchmarks (Release), simulates the data sets that are missing from
 # bench/data/, then for each case times lmm in process (bench/lmm_bench), the `lmm` command as a
 # whole process (wall time and peak RSS) and, when R with lme4 is installed, lme4's lmer()
 # (bench/lme4_timing.R), and prints one Markdown table on stdout (progress goes to stderr); the
 # full run also prints a second table, one objective evaluation by number of observations
-# (bench/objective_bench). Everything is in functions called from the last line, so editing
-# this file while it runs cannot change the run.
+# (bench/objective_bench). Everything is in functions called from the last line, which exits,
+# so editing this file while it runs cannot change the run.
 set -euo pipefail
 
 # ---- cases -----------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ QUICK_GROUPS=" seed sleepstudy insteval "
 OBJECTIVE_DATA=(crossed_n10k_l1k crossed_n100k_l1k crossed_n1m_l1k)
 
 # ---- options ---------------------------------------------------------------------------------
-quick=0; use_r=1; build=1; list=0
+quick=0; use_r=1; use_process=1; build=1; list=0
 lme4_limit=600; runs=5; budget=60
 selected=()
 
@@ -63,6 +63,7 @@ parse_options() {
       --quick) quick=1 ;;
       --case) [ $# -ge 2 ] || usage; selected+=("$2"); shift ;;
       --no-r) use_r=0 ;;
+      --no-process) use_process=0 ;;
       --lme4-limit) [ $# -ge 2 ] || usage; lme4_limit=$2; shift ;;
       --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
       --budget) [ $# -ge 2 ] || usage; budget=$2; shift ;;
@@ -130,7 +131,8 @@ machine_header() {
   cpu=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*: //')
   mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
   commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo " (with uncommitted changes)" || true)
+  dirty=""
+  if git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q .; then dirty=" (with uncommitted changes)"; fi
   echo "# lmm benchmark"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -142,7 +144,7 @@ machine_header() {
   else
     echo "- R: not used (lme4 columns empty)"
   fi
-  echo "- runs: median of up to $runs runs per tool and case, no new run after $budget s; lme4 limit $lme4_limit s"
+  echo "- runs: median of up to $runs runs per tool and case, no new run after $budget s; lme4 limit $lme4_limit s$( [ "$use_process" = 1 ] || echo "; lmm process not measured (--no-process)")"
   echo
 }
 
@@ -154,7 +156,7 @@ table_header() {
 # ---- one case: one table row -----------------------------------------------------------------
 run_case() {
   local c=$1 name formula kind r_ok dargs=() extra=() command=() rargs=()
-  local n load model fit evals obj inproc proc_s peak lme4_s lme4_num check robj ci status k t0 t1 started proc_ok
+  local n load model fit evals obj inproc proc_s="" peak lme4_s lme4_num check robj ci status k t0 t1 started proc_ok
   name=$(field "$c" 0); formula=$(field "$c" 5); kind=$(field "$c" 6); r_ok=$(field "$c" 7)
   mapfile -t dargs < <(data_args "$c")
 
@@ -174,26 +176,31 @@ run_case() {
     inproc=$(awk -v a="$model" -v b="$fit" 'BEGIN {printf "%.6f", a + b}')
   fi
 
-  # lmm as a whole process: wall time (median) and peak RSS (largest)
-  echo "[$name] lmm process ..." >&2
-  command=(fit); [ "$kind" = confint ] && command=(confint)
-  : >"$TMP/proc.times"; started=$(date +%s%N); proc_ok=1
-  for ((k = 0; k < runs; k++)); do
-    # /usr/bin/time gives the peak RSS (%M); its %e counts in 10 ms steps, too coarse for the
-    # small cases, so the wall time is taken with nanosecond clocks around it (which adds the
-    # ~1 ms of starting /usr/bin/time itself).
-    t0=$(date +%s%N)
-    if ! /usr/bin/time -f '%e %M' -o "$TMP/time.out" "$LMM" "${command[@]}" "$formula" "${dargs[@]}" --format json \
-        >"$TMP/proc.json" 2>"$TMP/proc.err"; then proc_ok=0; break; fi
-    t1=$(date +%s%N)
-    echo "$(( (t1 - t0) / 1000 )) $(tail -n1 "$TMP/time.out" | awk '{print $2}')" >>"$TMP/proc.times"
-    [ $(( (t1 - started) / 1000000000 )) -lt "${budget%.*}" ] || break
-  done
-  if [ "$proc_ok" = 1 ]; then
-    proc_s=$(awk '{printf "%.6f\n", $1 / 1e6}' "$TMP/proc.times" | median)
-    peak=$(awk '{if ($2 > m) m = $2} END {printf "%.0f", m / 1024}' "$TMP/proc.times")
+  # lmm as a whole process: wall time (median) and peak RSS (largest); with --no-process, the
+  # peak RSS of lmm_bench instead, marked "(in-proc)"
+  if [ "$use_process" = 0 ]; then
+    peak="$(kv peak_rss_mib "$TMP/lmm.out") (in-proc)"
   else
-    proc_s=""; peak="error"
+    echo "[$name] lmm process ..." >&2
+    command=(fit); [ "$kind" = confint ] && command=(confint)
+    : >"$TMP/proc.times"; started=$(date +%s%N); proc_ok=1
+    for ((k = 0; k < runs; k++)); do
+      # /usr/bin/time gives the peak RSS (%M); its %e counts in 10 ms steps, too coarse for the
+      # small cases, so the wall time is taken with nanosecond clocks around it (which adds the
+      # ~1 ms of starting /usr/bin/time itself).
+      t0=$(date +%s%N)
+      if ! /usr/bin/time -f '%e %M' -o "$TMP/time.out" "$LMM" "${command[@]}" "$formula" "${dargs[@]}" --format json \
+          >"$TMP/proc.json" 2>"$TMP/proc.err"; then proc_ok=0; break; fi
+      t1=$(date +%s%N)
+      echo "$(( (t1 - t0) / 1000 )) $(tail -n1 "$TMP/time.out" | awk '{print $2}')" >>"$TMP/proc.times"
+      [ $(( (t1 - started) / 1000000000 )) -lt "${budget%.*}" ] || break
+    done
+    if [ "$proc_ok" = 1 ]; then
+      proc_s=$(awk '{printf "%.6f\n", $1 / 1e6}' "$TMP/proc.times" | median)
+      peak=$(awk '{if ($2 > m) m = $2} END {printf "%.0f", m / 1024}' "$TMP/proc.times")
+    else
+      peak="error"
+    fi
   fi
 
   # lme4: lmer() (or confint()) timed inside R, under a time limit
@@ -292,4 +299,4 @@ main() {
   [ "$objective" = 0 ] || objective_table
 }
 
-main "$@"
+main "$@"; exit $?

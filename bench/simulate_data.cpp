@@ -164,48 +164,56 @@ std::string count_summary(const std::vector<int>& codes, int levels) {
 
 // ---- data sets ----------------------------------------------------------------------------
 
-struct CrossedDesign {
+// MovieLens-like ratings: each user rates an item at most once. Ratings per user: a minimum,
+// then the remaining rows one at a time to users drawn from a Zipf-Mandelbrot law, never more
+// than max_share of the items (MovieLens-1M's most active user rated 62% of the movies). Items:
+// item j is first given to user j mod users (so every item is rated), then each user's other
+// items are drawn from a Zipf-Mandelbrot law without replacement. Rows are then shuffled.
+struct RatingsDesign {
   long long n;
-  int levels1, levels2;
-  int min_per_level1;    // every level of g1 gets at least this many rows
-  double zipf_exponent;  // 0: uniform draws; otherwise Zipf-Mandelbrot for both factors
-  double zipf_offset1, zipf_offset2;
+  int users, items;
+  int min_per_user;
+  double max_share;
+  double user_offset, item_offset;  // (rank + offset)^-1 laws
 };
 
-// Two crossed grouping factors: the first min_per_level1 * levels1 rows give every level of g1
-// its minimum, the first levels2 rows every level of g2 one row, the rest are drawn; rows are
-// then shuffled.
-void crossed_codes(const CrossedDesign& d, Random& rng, std::vector<int>& g1, std::vector<int>& g2) {
-  const long long guaranteed1 = static_cast<long long>(d.min_per_level1) * d.levels1;
-  if (guaranteed1 > d.n || d.levels2 > d.n) throw std::logic_error("design has too few rows");
-  g1.resize(d.n);
-  g2.resize(d.n);
-  if (d.zipf_exponent > 0) {
-    const ZipfLevels z1(d.levels1, d.zipf_exponent, d.zipf_offset1, rng);
-    const ZipfLevels z2(d.levels2, d.zipf_exponent, d.zipf_offset2, rng);
-    for (long long i = 0; i < d.n; ++i) {
-      g1[i] = i < guaranteed1 ? static_cast<int>(i % d.levels1) : z1.draw(rng);
-      g2[i] = i < d.levels2 ? static_cast<int>(i) : z2.draw(rng);
-    }
-  } else {
-    for (long long i = 0; i < d.n; ++i) {
-      g1[i] = i < guaranteed1 ? static_cast<int>(i % d.levels1) : static_cast<int>(rng.below(d.levels1));
-      g2[i] = i < d.levels2 ? static_cast<int>(i) : static_cast<int>(rng.below(d.levels2));
+void ratings_codes(const RatingsDesign& d, Random& rng, std::vector<int>& user, std::vector<int>& item) {
+  const int cap = static_cast<int>(d.max_share * d.items);
+  const int preassigned = (d.items + d.users - 1) / d.users;
+  if (static_cast<long long>(d.min_per_user) * d.users > d.n || static_cast<long long>(cap) * d.users < d.n ||
+      preassigned > d.min_per_user || d.min_per_user > cap)
+    throw std::logic_error("inconsistent ratings design");
+  const ZipfLevels users(d.users, 1.0, d.user_offset, rng);
+  const ZipfLevels items(d.items, 1.0, d.item_offset, rng);
+  std::vector<int> count(d.users, d.min_per_user);
+  for (long long r = static_cast<long long>(d.min_per_user) * d.users; r < d.n;) {
+    const int u = users.draw(rng);
+    if (count[u] < cap) ++count[u], ++r;
+  }
+  std::vector<std::pair<int, int>> rows;
+  rows.reserve(d.n);
+  std::vector<int> rated_by(d.items, -1);  // the last user given the item
+  for (int u = 0; u < d.users; ++u) {
+    int have = 0;
+    for (int j = u; j < d.items; j += d.users, ++have) rated_by[j] = u, rows.emplace_back(u, j);
+    while (have < count[u]) {
+      const int j = items.draw(rng);
+      if (rated_by[j] != u) rated_by[j] = u, rows.emplace_back(u, j), ++have;
     }
   }
-  std::vector<std::pair<int, int>> rows(d.n);
-  for (long long i = 0; i < d.n; ++i) rows[i] = {g1[i], g2[i]};
   rng.shuffle(rows);
-  for (long long i = 0; i < d.n; ++i) std::tie(g1[i], g2[i]) = rows[i];
+  user.resize(d.n);
+  item.resize(d.n);
+  for (long long i = 0; i < d.n; ++i) std::tie(user[i], item[i]) = rows[i];
 }
 
-// MovieLens-like ratings: user,item,y with y an integer 1..5 from
-// round(3.58 + u_user + v_item + e), u ~ N(0, 0.45^2), v ~ N(0, 0.55^2), e ~ N(0, 0.9^2).
-std::string write_ratings(const std::filesystem::path& path, const CrossedDesign& d, std::uint64_t seed) {
+// Ratings user,item,y with y an integer 1..5 from round(3.58 + u_user + v_item + e),
+// u ~ N(0, 0.45^2), v ~ N(0, 0.55^2), e ~ N(0, 0.9^2).
+std::string write_ratings(const std::filesystem::path& path, const RatingsDesign& d, std::uint64_t seed) {
   Random rng(seed);
   std::vector<int> user, item;
-  crossed_codes(d, rng, user, item);
-  std::vector<double> u(d.levels1), v(d.levels2);
+  ratings_codes(d, rng, user, item);
+  std::vector<double> u(d.users), v(d.items);
   for (double& x : u) x = 0.45 * rng.normal();
   for (double& x : v) x = 0.55 * rng.normal();
   CsvWriter out(path, "user,item,y");
@@ -215,7 +223,29 @@ std::string write_ratings(const std::filesystem::path& path, const CrossedDesign
     out.end_row();
   }
   out.finish();
-  return "user: " + count_summary(user, d.levels1) + "; item: " + count_summary(item, d.levels2);
+  return "user: " + count_summary(user, d.users) + "; item: " + count_summary(item, d.items);
+}
+
+// Two crossed grouping factors with uniform counts: the first levels1 rows give every level of
+// g1 a row, the first levels2 rows every level of g2, the rest are drawn uniformly; rows are
+// then shuffled.
+struct CrossedDesign {
+  long long n;
+  int levels1, levels2;
+};
+
+void crossed_codes(const CrossedDesign& d, Random& rng, std::vector<int>& g1, std::vector<int>& g2) {
+  if (d.levels1 > d.n || d.levels2 > d.n) throw std::logic_error("design has too few rows");
+  g1.resize(d.n);
+  g2.resize(d.n);
+  for (long long i = 0; i < d.n; ++i) {
+    g1[i] = i < d.levels1 ? static_cast<int>(i) : static_cast<int>(rng.below(d.levels1));
+    g2[i] = i < d.levels2 ? static_cast<int>(i) : static_cast<int>(rng.below(d.levels2));
+  }
+  std::vector<std::pair<int, int>> rows(d.n);
+  for (long long i = 0; i < d.n; ++i) rows[i] = {g1[i], g2[i]};
+  rng.shuffle(rows);
+  for (long long i = 0; i < d.n; ++i) std::tie(g1[i], g2[i]) = rows[i];
 }
 
 // Crossed g1,g2,y with y = 10 + a_g1 + b_g2 + e, a ~ N(0, 1), b ~ N(0, 0.5^2), e ~ N(0, 2^2).
@@ -332,11 +362,10 @@ struct DataSet {
 };
 
 std::vector<DataSet> data_sets() {
-  // Zipf-Mandelbrot offsets chosen so the largest user has a few thousand ratings and the
-  // largest item several thousand, as in MovieLens-1M (users have at least 20 ratings there).
-  const CrossedDesign movielens{1000209, 6040, 3706, 20, 1.0, 50.0, 30.0};
-  const CrossedDesign large{10000000, 200000, 5000, 10, 1.0, 50.0, 30.0};
-  auto scaling = [](long long n, int levels1) { return CrossedDesign{n, levels1, 200, 1, 0.0, 0.0, 0.0}; };
+  // Zipf-Mandelbrot offsets chosen so the busiest users and the most rated items have a few
+  // thousand ratings, as in MovieLens-1M (where every user has at least 20).
+  const RatingsDesign movielens{1000209, 6040, 3706, 20, 0.62, 50.0, 30.0};
+  const RatingsDesign large{10000000, 200000, 5000, 10, 0.62, 50.0, 30.0};
   std::vector<DataSet> sets = {
       {"movielens", "MovieLens-1M-like ratings, 6040 users x 3706 items, Zipf-like counts",
        [=](const auto& p) { return write_ratings(p, movielens, 1001); }},
@@ -356,7 +385,7 @@ std::vector<DataSet> data_sets() {
   };
   std::uint64_t seed = 2001;
   for (const auto& [name, n, levels] : series) {
-    const CrossedDesign d = scaling(n, levels);
+    const CrossedDesign d{n, levels, 200};
     sets.push_back({name, "crossed g1 x g2, uniform counts", [=](const auto& p) { return write_crossed(p, d, seed); }});
     ++seed;
   }
