@@ -47,6 +47,11 @@ AnovaTable anova(const std::vector<ComparedModel>& models) {
       FitOptions ml;
       ml.reml = false;
       ml.start = m.fit.theta;  // lme4's refitML() starts from the REML optimum
+      // A likelihood-ratio statistic is a difference of two optima: converge further than
+      // lme4's defaults, so that BOBYQA's stopping noise (about 1e-8 in the deviance) does not
+      // decide Chisq between models whose optima coincide (M16 against M17).
+      ml.ftol_abs = 1e-10;
+      ml.xtol_rel = 1e-7;
       fits.push_back(m.model->fit(ml));
     } else {
       fits.push_back(m.fit);

@@ -2,85 +2,146 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <tuple>
+
+#include "linalg/small_kernels.hpp"
 
 namespace lmm::internal {
 
 using Eigen::Index;
 using Eigen::MatrixXd;
 
+namespace {
+
+// Whether every level of `inner` occurs with one level of `outer` only.
+bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
+  std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
+  for (std::size_t i = 0; i < inner.codes.size(); ++i) {
+    int& p = parent[static_cast<std::size_t>(inner.codes[i])];
+    if (p < 0) p = outer.codes[i];
+    if (p != outer.codes[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, const MatrixXd& x,
                                  const Eigen::VectorXd& y) {
-  const RandomEffectsTerm& first = terms.front();
-  q1_ = first.q();
-  l1_ = first.nlevels();
   p_ = static_cast<int>(x.cols());
-  for (std::size_t t = 1; t < terms.size(); ++t) {
+  const auto k = static_cast<int>(terms.size());
+  int r = 1;
+  while (r < k && nests_in(terms[static_cast<std::size_t>(r) - 1], terms[static_cast<std::size_t>(r)])) ++r;
+  chain_.resize(static_cast<std::size_t>(r));
+  int max_q = 1;
+  for (const RandomEffectsTerm& t : terms) max_q = std::max(max_q, t.q());
+  scratch_.resize(static_cast<std::size_t>(max_q) * static_cast<std::size_t>(std::max(max_q, p_ + 1)));
+  for (int t = r; t < k; ++t) {
+    const RandomEffectsTerm& term = terms[static_cast<std::size_t>(t)];
     term_offset_.push_back(m_re_);
-    term_q_.push_back(terms[t].q());
-    for (int r = 0; r < terms[t].nranef(); ++r) row_term_.push_back(static_cast<int>(t) - 1);
-    m_re_ += terms[t].nranef();
+    term_q_.push_back(term.q());
+    for (int row = 0; row < term.nranef(); ++row) row_term_.push_back(t - r);
+    m_re_ += term.nranef();
   }
   MatrixXd xy(x.rows(), p_ + 1);
   xy << x, y;
-  build_leading(first);
-  build_sparse(terms);
-  level_rows_.assign(l1_, {});
-  for (int g = 0; g < l1_; ++g)
-    for (const Block& b : blocks_[g])
-      for (int r = 0; r < b.rows; ++r) level_rows_[g].push_back(b.row + r);
+  for (int j = 0; j < r; ++j) build_chain_term(j, terms, xy);
+  link_parent_blocks();
   build_trailing(terms, xy);
-  // The trailing rows of A21 are dense: [X y]' Z1.
-  a21_xy_ = MatrixXd::Zero(p_ + 1, static_cast<Index>(q1_) * l1_);
-  for (Index i = 0; i < xy.rows(); ++i)
-    a21_xy_.middleCols(static_cast<Index>(first.codes[i]) * q1_, q1_).noalias() +=
-        xy.row(i).transpose() * first.z.row(i);
-  l11_ = a11_;
-  l21_values_ = a21_values_;
-  l21_xy_ = a21_xy_;
   l22_ = a22_;
 }
 
-void BlockedCholesky::build_leading(const RandomEffectsTerm& first) {
-  a11_ = MatrixXd::Zero(q1_, static_cast<Index>(q1_) * l1_);
-  for (Index i = 0; i < first.z.rows(); ++i)
-    a11_.middleCols(static_cast<Index>(first.codes[i]) * q1_, q1_).noalias() +=
-        first.z.row(i).transpose() * first.z.row(i);
-}
-
-void BlockedCholesky::build_sparse(const std::vector<RandomEffectsTerm>& terms) {
-  blocks_.assign(l1_, {});
-  if (terms.size() < 2) return;
-  const RandomEffectsTerm& first = terms.front();
-  // (level of the first term, trailing row, term, observation), sorted to merge repeats.
+void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTerm>& terms, const MatrixXd& xy) {
+  ChainTerm& c = chain_[static_cast<std::size_t>(j)];
+  const RandomEffectsTerm& term = terms[static_cast<std::size_t>(j)];
+  const auto r = static_cast<int>(chain_.size());
+  const Index n = term.z.rows();
+  c.q = term.q();
+  c.levels = term.nlevels();
+  const Index q = c.q;
+  const Index width = q * c.levels;
+  c.a_diag = MatrixXd::Zero(q, width);
+  for (Index i = 0; i < n; ++i)
+    c.a_diag.middleCols(term.codes[i] * q, q).noalias() += term.z.row(i).transpose() * term.z.row(i);
+  for (int t = j + 1; t < r; ++t) {
+    const RandomEffectsTerm& outer = terms[static_cast<std::size_t>(t)];
+    std::vector<int> parent(static_cast<std::size_t>(c.levels), 0);
+    MatrixXd below = MatrixXd::Zero(outer.q(), width);
+    for (Index i = 0; i < n; ++i) {
+      parent[static_cast<std::size_t>(term.codes[i])] = outer.codes[i];
+      below.middleCols(term.codes[i] * q, q).noalias() += outer.z.row(i).transpose() * term.z.row(i);
+    }
+    c.parent.push_back(std::move(parent));
+    c.a_below.push_back(std::move(below));
+  }
+  // Block-sparse rows in the trailing block: (level, trailing row, term, observation), sorted
+  // to merge repeats.
+  c.blocks.assign(static_cast<std::size_t>(c.levels), {});
   std::vector<std::tuple<int, int, int, Index>> entries;
-  entries.reserve(static_cast<std::size_t>(first.z.rows()) * (terms.size() - 1));
-  for (Index i = 0; i < first.z.rows(); ++i)
-    for (std::size_t t = 1; t < terms.size(); ++t)
-      entries.emplace_back(first.codes[i], term_offset_[t - 1] + terms[t].codes[i] * terms[t].q(),
+  entries.reserve(static_cast<std::size_t>(n) * terms.size());
+  for (Index i = 0; i < n; ++i)
+    for (std::size_t t = chain_.size(); t < terms.size(); ++t)
+      entries.emplace_back(term.codes[i], term_offset_[t - chain_.size()] + terms[t].codes[i] * terms[t].q(),
                            static_cast<int>(t), i);
   std::sort(entries.begin(), entries.end());
-  for (std::size_t e = 0; e < entries.size(); ++e) {
-    const auto [g, row, t, i] = entries[e];
-    auto& list = blocks_[g];
+  for (const auto& [g, row, t, i] : entries) {
+    auto& list = c.blocks[static_cast<std::size_t>(g)];
+    const RandomEffectsTerm& other = terms[static_cast<std::size_t>(t)];
     if (list.empty() || list.back().row != row) {
-      list.push_back({row, terms[t].q(), t, a21_values_.size()});
-      a21_values_.resize(a21_values_.size() + static_cast<std::size_t>(terms[t].q()) * q1_, 0.0);
+      list.push_back({row, other.q(), t, c.a_sparse.size()});
+      c.a_sparse.resize(c.a_sparse.size() + static_cast<std::size_t>(other.q() * q), 0.0);
     }
-    Eigen::Map<MatrixXd> block(a21_values_.data() + list.back().offset, terms[t].q(), q1_);
-    block.noalias() += terms[t].z.row(i).transpose() * first.z.row(i);
+    Eigen::Map<MatrixXd> block(c.a_sparse.data() + list.back().offset, other.q(), q);
+    block.noalias() += other.z.row(i).transpose() * term.z.row(i);
+  }
+  c.level_rows.assign(static_cast<std::size_t>(c.levels), {});
+  for (int g = 0; g < c.levels; ++g)
+    for (const Block& b : c.blocks[static_cast<std::size_t>(g)])
+      for (int row = 0; row < b.rows; ++row) c.level_rows[static_cast<std::size_t>(g)].push_back(b.row + row);
+  c.a_xy = MatrixXd::Zero(p_ + 1, width);
+  for (Index i = 0; i < n; ++i)
+    c.a_xy.middleCols(term.codes[i] * q, q).noalias() += xy.row(i).transpose() * term.z.row(i);
+  c.l_diag = c.a_diag;
+  c.l_below = c.a_below;
+  c.l_sparse = c.a_sparse;
+  c.l_xy = c.a_xy;
+}
+
+// A level's trailing rows are among those of the level containing it in a later chain term
+// (an observation of the one is an observation of the other), so eliminating it only updates
+// existing blocks of that column: find them once.
+void BlockedCholesky::link_parent_blocks() {
+  for (std::size_t j = 0; j < chain_.size(); ++j) {
+    ChainTerm& c = chain_[j];
+    for (std::size_t i = j + 1; i < chain_.size(); ++i) {
+      const ChainTerm& outer = chain_[i];
+      std::vector<std::size_t> offsets;
+      for (int g = 0; g < c.levels; ++g) {
+        const auto& list = outer.blocks[static_cast<std::size_t>(c.parent[i - j - 1][static_cast<std::size_t>(g)])];
+        for (const Block& b : c.blocks[static_cast<std::size_t>(g)]) {
+          const auto it = std::lower_bound(list.begin(), list.end(), b.row,
+                                           [](const Block& x, int row) { return x.row < row; });
+          if (it == list.end() || it->row != b.row)
+            throw std::logic_error("blocked Cholesky: a nested level has a trailing block its parent lacks");
+          offsets.push_back(it->offset);
+        }
+      }
+      c.parent_block.push_back(std::move(offsets));
+    }
   }
 }
 
 void BlockedCholesky::build_trailing(const std::vector<RandomEffectsTerm>& terms, const MatrixXd& xy) {
   const Index m = m_re_ + p_ + 1;
+  const std::size_t r = chain_.size();
   a22_ = MatrixXd::Zero(m, m);
   a22_.bottomRightCorner(p_ + 1, p_ + 1).noalias() = xy.transpose() * xy;
   for (Index i = 0; i < xy.rows(); ++i) {
-    for (std::size_t t = 1; t < terms.size(); ++t) {
-      const Index rt = term_offset_[t - 1] + static_cast<Index>(terms[t].codes[i]) * terms[t].q();
-      for (std::size_t s = 1; s <= t; ++s) {
-        const Index rs = term_offset_[s - 1] + static_cast<Index>(terms[s].codes[i]) * terms[s].q();
+    for (std::size_t t = r; t < terms.size(); ++t) {
+      const Index rt = term_offset_[t - r] + static_cast<Index>(terms[t].codes[i]) * terms[t].q();
+      for (std::size_t s = r; s <= t; ++s) {
+        const Index rs = term_offset_[s - r] + static_cast<Index>(terms[s].codes[i]) * terms[s].q();
         a22_.block(rt, rs, terms[t].q(), terms[s].q()).noalias() += terms[t].z.row(i).transpose() * terms[s].z.row(i);
       }
       a22_.block(m_re_, rt, p_ + 1, terms[t].q()).noalias() += xy.row(i).transpose() * terms[t].z.row(i);
@@ -89,105 +150,159 @@ void BlockedCholesky::build_trailing(const std::vector<RandomEffectsTerm>& terms
 }
 
 bool BlockedCholesky::update(const std::vector<MatrixXd>& factors) {
-  const MatrixXd& t1 = factors.front();
-  // Leading block-diagonal part, and the column blocks below it scaled and divided by L11'.
-  for (int g = 0; g < l1_; ++g) {
-    const Index col = static_cast<Index>(g) * q1_;
-    auto l = l11_.middleCols(col, q1_);
-    l.noalias() = t1.transpose() * a11_.middleCols(col, q1_) * t1;
-    l.diagonal().array() += 1.0;
-    if (q1_ == 1) {
-      l(0, 0) = std::sqrt(l(0, 0));
-    } else {
-      Eigen::LLT<Eigen::Ref<MatrixXd>> llt(l);
-      l.triangularView<Eigen::StrictlyUpper>().setZero();
-    }
-    const auto upper = l.triangularView<Eigen::Lower>().transpose();
-    for (const Block& b : blocks_[g]) {
-      Eigen::Map<const MatrixXd> ab(a21_values_.data() + b.offset, b.rows, q1_);
-      Eigen::Map<MatrixXd> lb(l21_values_.data() + b.offset, b.rows, q1_);
-      lb.noalias() = factors[b.term].transpose() * ab * t1;
-      upper.solveInPlace<Eigen::OnTheRight>(lb);
-    }
-    auto c = l21_xy_.middleCols(col, q1_);
-    c.noalias() = a21_xy_.middleCols(col, q1_) * t1;
-    upper.solveInPlace<Eigen::OnTheRight>(c);
-  }
-  // Trailing block: Lambda' A22 Lambda + I on its random-effects rows, less L21 L21'. Only the
-  // lower triangle is used. Columns are scaled on the right by their term's T, then each
-  // column's segments by T' on the left: both passes run down columns, in memory order. Where
-  // every trailing term has one column, Lambda is diagonal and one pass suffices.
-  const Index m = m_re_ + p_ + 1;
-  bool diagonal = true;
-  for (int q : term_q_) diagonal = diagonal && q == 1;
-  if (diagonal) {
-    Eigen::VectorXd scale = Eigen::VectorXd::Ones(m);
-    for (int r = 0; r < m_re_; ++r) scale[r] = factors[row_term_[r] + 1](0, 0);
-    for (Index j = 0; j < m; ++j)
-      l22_.col(j).tail(m - j) = scale[j] * scale.tail(m - j).cwiseProduct(a22_.col(j).tail(m - j));
-  } else {
-    l22_ = a22_;
-    for (int r = 0; r < m_re_;) {
-      const int q = term_q_[row_term_[r]];
-      l22_.middleCols(r, q) = l22_.middleCols(r, q) * factors[row_term_[r] + 1];
-      r += q;
-    }
-    for (Index j = 0; j < m; ++j)
-      for (int r = 0; r < m_re_;) {
-        const int q = term_q_[row_term_[r]];
-        l22_.col(j).segment(r, q) = factors[row_term_[r] + 1].transpose() * l22_.col(j).segment(r, q);
-        r += q;
-      }
-  }
-  l22_.diagonal().head(m_re_).array() += 1.0;
-  downdate_trailing();
+  for (std::size_t j = 0; j < chain_.size(); ++j) scale_chain_term(static_cast<int>(j), factors);
+  scale_trailing(factors);
+  for (std::size_t j = 0; j < chain_.size(); ++j)
+    if (!eliminate_chain_term(static_cast<int>(j))) return false;
   Eigen::LLT<Eigen::Ref<MatrixXd>> llt(l22_);
   return llt.info() == Eigen::Success;
 }
 
-// L22 -= L21 L21' over the nonzero blocks: for each level g of the first term, the blocks of
-// its column (stacked into E, K x q1, K the rows they cover) contribute E E' at those rows and
-// C E' to the [X y] rows (C = the level's [X y] part of L21). One small product per level, not
-// per pair of blocks.
-void BlockedCholesky::downdate_trailing() {
-  MatrixXd e, ee, ce;
+// The chain term's blocks of Lambda' A Lambda (+ I on the diagonal).
+void BlockedCholesky::scale_chain_term(int j, const std::vector<MatrixXd>& factors) {
+  ChainTerm& c = chain_[static_cast<std::size_t>(j)];
+  const int q = c.q;
+  const double* tj = factors[static_cast<std::size_t>(j)].data();
+  double* tmp = scratch_.data();
+  for (int g = 0; g < c.levels; ++g) {
+    const Index at = static_cast<Index>(g) * q * q;
+    small::sandwich(tj, c.a_diag.data() + at, q, q, tj, c.l_diag.data() + at, tmp);
+    for (int k = 0; k < q; ++k) c.l_diag.data()[at + k + k * q] += 1.0;
+  }
+  for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
+    const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
+    const auto qi = static_cast<int>(ti.rows());
+    for (int g = 0; g < c.levels; ++g) {
+      const Index at = static_cast<Index>(g) * q * qi;
+      small::sandwich(ti.data(), c.a_below[ii].data() + at, qi, q, tj, c.l_below[ii].data() + at, tmp);
+    }
+  }
+  for (const auto& list : c.blocks)
+    for (const Block& b : list)
+      small::sandwich(factors[static_cast<std::size_t>(b.term)].data(), c.a_sparse.data() + b.offset, b.rows, q, tj,
+                      c.l_sparse.data() + b.offset, tmp);
+  const int pp = p_ + 1;
+  for (int g = 0; g < c.levels; ++g) {
+    const Index at = static_cast<Index>(g) * q * pp;
+    small::sandwich(nullptr, c.a_xy.data() + at, pp, q, tj, c.l_xy.data() + at, tmp);
+  }
+}
+
+// Lambda' A22 Lambda + I on the trailing block's random-effects rows. Only the lower triangle is
+// used. Columns are scaled on the right by their term's T, then each column's segments by T' on
+// the left: both passes run down columns, in memory order. Where every trailing term has one
+// column, Lambda is diagonal and one pass suffices.
+void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
+  const Index m = m_re_ + p_ + 1;
+  const std::size_t r = chain_.size();
+  bool diagonal = true;
+  for (int q : term_q_) diagonal = diagonal && q == 1;
+  if (diagonal) {
+    Eigen::VectorXd scale = Eigen::VectorXd::Ones(m);
+    for (int row = 0; row < m_re_; ++row) scale[row] = factors[static_cast<std::size_t>(row_term_[row]) + r](0, 0);
+    for (Index j = 0; j < m; ++j)
+      l22_.col(j).tail(m - j) = scale[j] * scale.tail(m - j).cwiseProduct(a22_.col(j).tail(m - j));
+  } else {
+    l22_ = a22_;
+    for (int row = 0; row < m_re_;) {
+      const int q = term_q_[static_cast<std::size_t>(row_term_[row])];
+      l22_.middleCols(row, q) = l22_.middleCols(row, q) * factors[static_cast<std::size_t>(row_term_[row]) + r];
+      row += q;
+    }
+    for (Index j = 0; j < m; ++j)
+      for (int row = 0; row < m_re_;) {
+        const int q = term_q_[static_cast<std::size_t>(row_term_[row])];
+        l22_.col(j).segment(row, q) =
+            factors[static_cast<std::size_t>(row_term_[row]) + r].transpose() * l22_.col(j).segment(row, q);
+        row += q;
+      }
+  }
+  l22_.diagonal().head(m_re_).array() += 1.0;
+}
+
+// Factors chain term j's diagonal blocks and divides the blocks below them, level by level, then
+// subtracts each level's outer products from the later chain terms (one level of each) and from
+// the dense trailing block.
+bool BlockedCholesky::eliminate_chain_term(int j) {
+  ChainTerm& c = chain_[static_cast<std::size_t>(j)];
+  const int q = c.q;
+  const int pp = p_ + 1;
+  std::size_t first_block = 0;
+  for (int g = 0; g < c.levels; ++g) {
+    const auto& list = c.blocks[static_cast<std::size_t>(g)];
+    double* lg = c.l_diag.data() + static_cast<Index>(g) * q * q;
+    if (!small::cholesky(lg, q)) return false;
+    for (auto& below : c.l_below) {
+      const auto qi = static_cast<int>(below.rows());
+      small::solve_right_transpose(lg, q, below.data() + static_cast<Index>(g) * q * qi, qi, qi);
+    }
+    for (const Block& b : list) small::solve_right_transpose(lg, q, c.l_sparse.data() + b.offset, b.rows, b.rows);
+    double* cg = c.l_xy.data() + static_cast<Index>(g) * q * pp;
+    small::solve_right_transpose(lg, q, cg, pp, pp);
+    for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
+      ChainTerm& outer = chain_[static_cast<std::size_t>(j) + 1 + ii];
+      const int qi = outer.q;
+      const Index h = c.parent[ii][static_cast<std::size_t>(g)];
+      const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
+      small::subtract_product(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
+      for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
+        const auto q2 = static_cast<int>(c.l_below[i2].rows());
+        const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
+        small::subtract_product(outer.l_below[i2 - ii - 1].data() + h * qi * q2, q2, b2, q2, bi, qi, q2, qi, q);
+      }
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        const Block& b = list[k];
+        small::subtract_product(outer.l_sparse.data() + c.parent_block[ii][first_block + k], b.rows,
+                                c.l_sparse.data() + b.offset, b.rows, bi, qi, b.rows, qi, q);
+      }
+      small::subtract_product(outer.l_xy.data() + h * qi * pp, pp, cg, pp, bi, qi, pp, qi, q);
+    }
+    if (!list.empty()) downdate_trailing(c, g);
+    first_block += list.size();
+  }
+  l22_.bottomRightCorner(pp, pp).noalias() -= c.l_xy * c.l_xy.transpose();
+  return true;
+}
+
+// L22 -= L21 L21' for level g's column: its blocks (stacked into E, K x q, K the rows they
+// cover) contribute E E' at those rows and C E' to the [X y] rows (C = the level's [X y] part).
+// One small product per level, not per pair of blocks. The [X y] corner is done per term.
+void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
+  const auto& list = c.blocks[static_cast<std::size_t>(g)];
+  const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
+  const auto k = static_cast<Index>(rows.size());
+  const int q = c.q;
   const Index ld = l22_.outerStride();
   double* l = l22_.data();
-  for (int g = 0; g < l1_; ++g) {
-    const auto& list = blocks_[g];
-    if (list.empty()) continue;
-    const std::vector<int>& rows = level_rows_[g];
-    const auto k = static_cast<Index>(rows.size());
-    e.resize(k, q1_);
-    Index r = 0;
-    for (const Block& b : list) {
-      e.middleRows(r, b.rows) = Eigen::Map<const MatrixXd>(l21_values_.data() + b.offset, b.rows, q1_);
-      r += b.rows;
-    }
-    if (q1_ == 1) {
-      const double* v = e.data();
-      for (Index j = 0; j < k; ++j) {
-        double* column = l + static_cast<Index>(rows[j]) * ld;
-        const double vj = v[j];
-        for (Index i = j; i < k; ++i) column[rows[i]] -= v[i] * vj;
-      }
-    } else {
-      ee.noalias() = e * e.transpose();
-      for (Index j = 0; j < k; ++j) {
-        double* column = l + static_cast<Index>(rows[j]) * ld;
-        for (Index i = j; i < k; ++i) column[rows[i]] -= ee(i, j);
-      }
-    }
-    ce.noalias() = l21_xy_.middleCols(static_cast<Index>(g) * q1_, q1_) * e.transpose();
-    for (Index j = 0; j < k; ++j) l22_.col(rows[j]).segment(m_re_, p_ + 1) -= ce.col(j);
+  e_.resize(k, q);
+  Index r = 0;
+  for (const Block& b : list) {
+    e_.middleRows(r, b.rows) = Eigen::Map<const MatrixXd>(c.l_sparse.data() + b.offset, b.rows, q);
+    r += b.rows;
   }
-  l22_.bottomRightCorner(p_ + 1, p_ + 1).noalias() -= l21_xy_ * l21_xy_.transpose();
+  if (q == 1) {
+    const double* v = e_.data();
+    for (Index j = 0; j < k; ++j) {
+      double* column = l + static_cast<Index>(rows[static_cast<std::size_t>(j)]) * ld;
+      const double vj = v[j];
+      for (Index i = j; i < k; ++i) column[rows[static_cast<std::size_t>(i)]] -= v[i] * vj;
+    }
+  } else {
+    ee_.noalias() = e_ * e_.transpose();
+    for (Index j = 0; j < k; ++j) {
+      double* column = l + static_cast<Index>(rows[static_cast<std::size_t>(j)]) * ld;
+      for (Index i = j; i < k; ++i) column[rows[static_cast<std::size_t>(i)]] -= ee_(i, j);
+    }
+  }
+  ce_.noalias() = c.l_xy.middleCols(static_cast<Index>(g) * q, q) * e_.transpose();
+  for (Index j = 0; j < k; ++j) l22_.col(rows[static_cast<std::size_t>(j)]).segment(m_re_, p_ + 1) -= ce_.col(j);
 }
 
 double BlockedCholesky::log_det_random() const {
   double sum = 0.0;
-  for (int g = 0; g < l1_; ++g)
-    for (int k = 0; k < q1_; ++k) sum += std::log(l11_(k, static_cast<Index>(g) * q1_ + k));
+  for (const ChainTerm& c : chain_)
+    for (int g = 0; g < c.levels; ++g)
+      for (int k = 0; k < c.q; ++k) sum += std::log(c.l_diag(k, static_cast<Index>(g) * c.q + k));
   for (int r = 0; r < m_re_; ++r) sum += std::log(l22_(r, r));
   return 2.0 * sum;
 }
@@ -220,19 +335,31 @@ void BlockedCholesky::solve(Eigen::VectorXd& beta, Eigen::VectorXd& u) const {
   Eigen::VectorXd tail = l22_.row(lead).head(lead).transpose();
   l22_.topLeftCorner(lead, lead).triangularView<Eigen::Lower>().transpose().solveInPlace(tail);
   beta = tail.tail(p_);
-  u.resize(static_cast<Index>(q1_) * l1_ + m_re_);
+  std::vector<Index> offset(chain_.size() + 1, 0);
+  for (std::size_t j = 0; j < chain_.size(); ++j)
+    offset[j + 1] = offset[j] + static_cast<Index>(chain_[j].q) * chain_[j].levels;
+  u.resize(offset.back() + m_re_);
   u.tail(m_re_) = tail.head(m_re_);
-  // Leading part, level by level: L11' u1 = c1 - L21_lead' [u_rest; beta].
-  for (int g = 0; g < l1_; ++g) {
-    const Index col = static_cast<Index>(g) * q1_;
-    const auto c = l21_xy_.middleCols(col, q1_);
-    Eigen::VectorXd rhs = c.row(p_).transpose() - c.topRows(p_).transpose() * beta;
-    for (const Block& b : blocks_[g]) {
-      Eigen::Map<const MatrixXd> lb(l21_values_.data() + b.offset, b.rows, q1_);
-      rhs.noalias() -= lb.transpose() * tail.segment(b.row, b.rows);
+  // The chain, last term first, level by level: L_g' u_g = c_g - (the blocks below)' (their unknowns).
+  for (std::size_t j = chain_.size(); j-- > 0;) {
+    const ChainTerm& c = chain_[j];
+    const Index q = c.q;
+    for (int g = 0; g < c.levels; ++g) {
+      const Index col = static_cast<Index>(g) * q;
+      const auto xy = c.l_xy.middleCols(col, q);
+      Eigen::VectorXd rhs = xy.row(p_).transpose() - xy.topRows(p_).transpose() * beta;
+      for (const Block& b : c.blocks[static_cast<std::size_t>(g)]) {
+        Eigen::Map<const MatrixXd> lb(c.l_sparse.data() + b.offset, b.rows, q);
+        rhs.noalias() -= lb.transpose() * tail.segment(b.row, b.rows);
+      }
+      for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
+        const Index qi = c.l_below[ii].rows();
+        const Index h = c.parent[ii][static_cast<std::size_t>(g)];
+        rhs.noalias() -= c.l_below[ii].middleCols(col, q).transpose() * u.segment(offset[j + 1 + ii] + h * qi, qi);
+      }
+      c.l_diag.middleCols(col, q).triangularView<Eigen::Lower>().transpose().solveInPlace(rhs);
+      u.segment(offset[j] + col, q) = rhs;
     }
-    l11_.middleCols(col, q1_).triangularView<Eigen::Lower>().transpose().solveInPlace(rhs);
-    u.segment(col, q1_) = rhs;
   }
 }
 

@@ -5,14 +5,22 @@
 //   [ Lambda'Z'Z Lambda + I   Lambda'Z'X   Lambda'Z'y ]
 //   [ X'Z Lambda              X'X          X'y        ]
 //   [ y'Z Lambda              y'X          y'y        ]
-// It is kept in two block rows. The first random-effects term (the one with the most levels)
-// gives a block-diagonal leading block L11 (one q1 x q1 block per level, or a diagonal when
-// q1 = 1) and a block-sparse L21 below it. Every other column (the other terms, X and y) forms
-// the dense trailing block L22. The crossproduct blocks A = [Z X y]'[Z X y] are formed once;
-// each update only rescales them by Lambda and refactors, so it never touches the n rows again.
+// The terms come in lme4's order (most levels first). Each block of L keeps the structure the
+// factorization leaves it, as MixedModels.jl types its blocks:
+// - The leading chain of nested terms (each term's levels nest in the next term's: classes in
+//   schools, or two terms on one grouping factor as `(x || g)` makes) keeps block-diagonal
+//   diagonal blocks, one q x q block per level, and one block per column level below them in the
+//   chain: eliminating a level only touches the one level of each later chain term containing it.
+//   The first term always starts the chain.
+// - Every later term, crossed with the chain (students and instructors), and [X y] form a dense
+//   trailing block, refactored by a dense Cholesky. The chain's columns reach it through
+//   block-sparse rows (the levels each chain level co-occurs with) and dense [X y] rows.
+// The crossproduct blocks are formed once; each update only rescales them by Lambda and
+// refactors, so it never touches the n rows again.
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstddef>
 #include <vector>
 
 #include "model/random_effects_term.hpp"
@@ -23,8 +31,8 @@ class BlockedCholesky {
  public:
   BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
 
-  // Refactors L for the relative covariance factors T_k of each term. Returns false when the
-  // trailing block is not positive definite.
+  // Refactors L for the relative covariance factors T_k of each term. Returns false when L is
+  // not positive definite.
   bool update(const std::vector<Eigen::MatrixXd>& factors);
 
   double log_det_random() const;  // log |L_Z|^2 = log det(Lambda'Z'Z Lambda + I)
@@ -40,43 +48,61 @@ class BlockedCholesky {
   Eigen::MatrixXd fixed_factor() const;
 
   int nfixed() const { return p_; }
+  // How many leading terms form the nested chain (the rest are in the dense trailing block).
+  int nested_terms() const { return static_cast<int>(chain_.size()); }
+  // Order of the dense trailing block: random effects of the terms after the chain, plus p + 1.
+  int dense_order() const { return m_re_ + p_ + 1; }
 
   // The diagonal blocks of (Lambda'Z'Z Lambda + I)^{-1} at the current factor, as lme4's
   // condVar needs them: for each term, one q x q block per level, side by side (q x q * levels,
-  // level-major as u). Never forms the whole inverse: with L_Z = [A 0; B C] the random-effects
-  // rows of L (A = L11 block diagonal, B the random-effects rows of L21, C the leading m x m of
-  // L22), the inverse's block for level g of the first term is
-  //   A_g^{-T} A_g^{-1} + W_g' W_g,   W_g = C^{-1} B_g A_g^{-1}
-  // (B_g has a few nonzero blocks), and for the other terms the blocks of C^{-T} C^{-1}. Only
-  // C^{-1}, the size of the already dense C, is formed. Defined in blocked_inverse.cpp.
+  // level-major as u). Never forms the whole inverse. Defined in blocked_inverse.cpp.
   std::vector<Eigen::MatrixXd> random_effects_inverse_blocks() const;
 
  private:
-  // One nonzero q_t x q1 block of A21 / L21: rows [row, row + rows) of the trailing block.
+  // One nonzero q_t x q_j block of a chain term's column in the dense trailing rows: rows
+  // [row, row + rows) of the trailing block, from term t.
   struct Block {
     int row;
     int rows;
     int term;
-    std::size_t offset;  // into values_, column-major rows x q1
+    std::size_t offset;  // into the term's values, column-major rows x q_j
   };
 
-  void build_leading(const RandomEffectsTerm& first);
-  void build_sparse(const std::vector<RandomEffectsTerm>& terms);
+  // A term of the nested chain, j. Its levels' columns of L: the diagonal block, one block in
+  // the block row of each later chain term i (at the level containing it), block-sparse rows in
+  // the dense trailing block, and the [X y] rows. "a_" members hold the crossproducts, "l_" the
+  // factor.
+  struct ChainTerm {
+    int q = 0;
+    int levels = 0;
+    Eigen::MatrixXd a_diag, l_diag;                // q x (q * levels)
+    std::vector<std::vector<int>> parent;          // [i - j - 1][g]: level of chain term i containing g
+    std::vector<Eigen::MatrixXd> a_below, l_below; // [i - j - 1]: q_i x (q * levels)
+    std::vector<std::vector<Block>> blocks;        // per level, ascending rows
+    std::vector<std::vector<int>> level_rows;      // per level: the trailing rows its blocks cover
+    std::vector<double> a_sparse, l_sparse;
+    // [i - j - 1]: for each block (levels in order, blocks in order), the offset into chain term
+    // i's l_sparse of the block at the same rows in the column of the level containing this one.
+    std::vector<std::vector<std::size_t>> parent_block;
+    Eigen::MatrixXd a_xy, l_xy;                    // (p + 1) x (q * levels)
+  };
+
+  void build_chain_term(int j, const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& xy);
+  void link_parent_blocks();
   void build_trailing(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& xy);
-  void downdate_trailing();
+  void scale_chain_term(int j, const std::vector<Eigen::MatrixXd>& factors);
+  void scale_trailing(const std::vector<Eigen::MatrixXd>& factors);
+  bool eliminate_chain_term(int j);
+  void downdate_trailing(const ChainTerm& c, int g);
 
-  int q1_ = 0, l1_ = 0;       // first term's columns and levels
-  int m_re_ = 0;              // random effects of the other terms (rows of the trailing block)
   int p_ = 0;                 // fixed effects
+  int m_re_ = 0;              // random effects of the terms after the chain
+  std::vector<ChainTerm> chain_;
   std::vector<int> row_term_; // for each random-effects row of the trailing block, its term
-  std::vector<int> term_offset_, term_q_;  // trailing-block offset and width of terms 1..k-1
-
-  Eigen::MatrixXd a11_, l11_;                 // q1 x (q1 * l1): per-level blocks side by side
-  std::vector<std::vector<Block>> blocks_;    // per level of the first term
-  std::vector<std::vector<int>> level_rows_;  // per level: the trailing rows its blocks cover, ascending
-  std::vector<double> a21_values_, l21_values_;
-  Eigen::MatrixXd a21_xy_, l21_xy_;           // (p + 1) x (q1 * l1)
-  Eigen::MatrixXd a22_, l22_;                 // (m_re + p + 1) square
+  std::vector<int> term_offset_, term_q_;  // trailing-block offset and width of the terms after the chain
+  Eigen::MatrixXd a22_, l22_;              // (m_re + p + 1) square
+  Eigen::MatrixXd e_, ee_, ce_;            // workspace of downdate_trailing
+  std::vector<double> scratch_;            // workspace of the small kernels
 };
 
 }  // namespace lmm::internal

@@ -1,15 +1,16 @@
 // Diagonal blocks of the inverse of the random-effects part of the blocked Cholesky factor,
 // (Lambda'Z'Z Lambda + I)^{-1}: the conditional covariances of the spherical random effects.
 //
-// With the random-effects rows and columns of L written as L_Z = [A 0; B C] (A = L11, block
-// diagonal by level of the first term; B the random-effects rows of L21, block sparse; C the
-// leading m x m part of the dense L22), L_Z^{-1} = [A^{-1} 0; -C^{-1} B A^{-1}  C^{-1}] and
-//   M^{-1} = L_Z^{-T} L_Z^{-1}.
-// A diagonal block of M^{-1} is the crossproduct of the matching column block of L_Z^{-1}:
-//   level g of the first term:  A_g^{-T} A_g^{-1} + W_g' W_g  with  W_g = C^{-1} B_g A_g^{-1};
-//   a column block r of C:      (C^{-1})_{:,r}' (C^{-1})_{:,r}.
-// Only C^{-1} is formed (lower triangular, the size of C, which is dense already); the first
-// term's levels, usually the most numerous, each cost a product with B_g's few nonzero blocks.
+// With the random-effects rows and columns of L written as L_Z = [A 0; B C] (A the nested chain,
+// B its block-sparse rows in the trailing block, C the leading m x m part of the dense L22),
+//   M^{-1} = L_Z^{-T} L_Z^{-1},
+// and a diagonal block of M^{-1} is the crossproduct of the matching column block of L_Z^{-1}.
+// - Level g of chain term j: forward substitution through A touches one level of each later
+//   chain term only (the ones containing g): X_j = A_{jj,g}^{-1}, and for i > j
+//   X_i = -A_{ii,h_i}^{-1} sum_{l=j}^{i-1} A_{il,h_l} X_l, h_i the level of term i containing g.
+//   The trailing part is W = -C^{-1} sum_l B_{l,h_l} X_l, and the block is sum_i X_i'X_i + W'W.
+// - A column block r of C: (C^{-1})_{:,r}' (C^{-1})_{:,r}.
+// Only C^{-1} is formed (lower triangular, the size of C, which is dense already).
 
 #include "linalg/blocked_cholesky.hpp"
 
@@ -26,37 +27,56 @@ std::vector<MatrixXd> BlockedCholesky::random_effects_inverse_blocks() const {
   if (m > 0) l22_.topLeftCorner(m, m).triangularView<Eigen::Lower>().solveInPlace(c_inv);
 
   std::vector<MatrixXd> out;
-  MatrixXd first(q1_, static_cast<Index>(q1_) * l1_);
-  for (int g = 0; g < l1_; ++g) {
-    const Index col = static_cast<Index>(g) * q1_;
-    MatrixXd a_inv = MatrixXd::Identity(q1_, q1_);
-    l11_.middleCols(col, q1_).triangularView<Eigen::Lower>().solveInPlace(a_inv);
-    MatrixXd block = a_inv.transpose() * a_inv;
-    const auto& list = blocks_[g];
-    if (!list.empty()) {
-      // C^{-1} is lower triangular: rows of W_g above B_g's first nonzero row are zero.
-      Index top = m;
-      for (const Block& b : list) top = std::min<Index>(top, b.row);
-      MatrixXd w = MatrixXd::Zero(m - top, q1_);
-      for (const Block& b : list) {
-        Eigen::Map<const MatrixXd> lb(l21_values_.data() + b.offset, b.rows, q1_);
-        w.noalias() += c_inv.block(top, b.row, m - top, b.rows) * lb;
+  const std::size_t r = chain_.size();
+  std::vector<MatrixXd> x(r);
+  std::vector<Index> level(r);
+  for (std::size_t j = 0; j < r; ++j) {
+    const ChainTerm& c = chain_[j];
+    const Index q = c.q;
+    MatrixXd blocks(q, q * c.levels);
+    for (int g = 0; g < c.levels; ++g) {
+      level[j] = g;
+      for (std::size_t i = j + 1; i < r; ++i) level[i] = c.parent[i - j - 1][static_cast<std::size_t>(g)];
+      x[j] = MatrixXd::Identity(q, q);
+      c.l_diag.middleCols(g * q, q).triangularView<Eigen::Lower>().solveInPlace(x[j]);
+      MatrixXd block = x[j].transpose() * x[j];
+      for (std::size_t i = j + 1; i < r; ++i) {
+        const ChainTerm& ci = chain_[i];
+        MatrixXd sum = MatrixXd::Zero(ci.q, q);
+        for (std::size_t l = j; l < i; ++l)
+          sum.noalias() -= chain_[l].l_below[i - l - 1].middleCols(level[l] * chain_[l].q, chain_[l].q) * x[l];
+        ci.l_diag.middleCols(level[i] * ci.q, ci.q).triangularView<Eigen::Lower>().solveInPlace(sum);
+        x[i] = std::move(sum);
+        block.noalias() += x[i].transpose() * x[i];
       }
-      const MatrixXd wa = w * a_inv;
-      block.noalias() += wa.transpose() * wa;
+      if (m > 0) {
+        // C^{-1} is lower triangular: rows of W above the first nonzero row of B x are zero.
+        Index top = m;
+        for (std::size_t l = j; l < r; ++l)
+          for (const Block& b : chain_[l].blocks[static_cast<std::size_t>(level[l])]) top = std::min<Index>(top, b.row);
+        if (top < m) {
+          MatrixXd w = MatrixXd::Zero(m - top, q);
+          for (std::size_t l = j; l < r; ++l)
+            for (const Block& b : chain_[l].blocks[static_cast<std::size_t>(level[l])]) {
+              Eigen::Map<const MatrixXd> lb(chain_[l].l_sparse.data() + b.offset, b.rows, chain_[l].q);
+              w.noalias() += c_inv.block(top, b.row, m - top, b.rows) * (lb * x[l]);
+            }
+          block.noalias() += w.transpose() * w;
+        }
+      }
+      blocks.middleCols(g * q, q) = block;
     }
-    first.middleCols(col, q1_) = block;
+    out.push_back(std::move(blocks));
   }
-  out.push_back(std::move(first));
 
   for (std::size_t t = 0; t < term_q_.size(); ++t) {
     const Index q = term_q_[t];
     const Index begin = term_offset_[t];
     const Index end = t + 1 < term_offset_.size() ? term_offset_[t + 1] : m;
     MatrixXd blocks(q, end - begin);
-    for (Index r = begin; r < end; r += q) {
-      const auto x = c_inv.block(r, r, m - r, q);  // zero above row r
-      blocks.middleCols(r - begin, q).noalias() = x.transpose() * x;
+    for (Index row = begin; row < end; row += q) {
+      const auto xr = c_inv.block(row, row, m - row, q);  // zero above row `row`
+      blocks.middleCols(row - begin, q).noalias() = xr.transpose() * xr;
     }
     out.push_back(std::move(blocks));
   }
