@@ -106,7 +106,17 @@ ProfilePoint LikelihoodProfile::evaluate(std::size_t k, double value, const std:
     f = [&, j](const std::vector<double>& theta) { return fixef_deviance(j, value, theta); };
   }
   for (std::size_t i = 0; i < x0.size(); ++i) x0[i] = std::clamp(x0[i], lo[i], hi[i]);
-  const OptimizerOutcome opt = minimize_bobyqa(f, x0, lo, inner_options(), hi);
+  // Initial trust region: NLopt's default is 3/4 of the distance to a bound, so a warm start
+  // with a correlation at -0.9999999 (a neighbouring profile point's) would begin with a radius of
+  // 1e-7 and stop there at once, 1e-3 above the minimum. A tenth of each parameter's size (at
+  // least 0.05, at most a quarter of its range) does not depend on how close the start is to
+  // a bound.
+  std::vector<double> step(x0.size());
+  for (std::size_t i = 0; i < x0.size(); ++i) {
+    step[i] = std::max(0.1 * std::abs(x0[i]), 0.05);
+    if (std::isfinite(hi[i]) && std::isfinite(lo[i])) step[i] = std::min(step[i], 0.25 * (hi[i] - lo[i]));
+  }
+  const OptimizerOutcome opt = minimize_bobyqa(f, x0, lo, inner_options(), hi, step);
   point.others = opt.x;
   point.deviance = opt.value;
   point.ok = std::isfinite(opt.value) && opt.value < std::numeric_limits<double>::max();
@@ -197,7 +207,8 @@ ProfileCrossing LikelihoodProfile::crossing(std::size_t k, double target) {
     b = std::move(c);
     fb = fc;
   }
-  if (std::abs(fa) < std::abs(fb)) b = a;
+  // fa may have been halved by the Illinois step: compare the true residuals.
+  if (std::abs(a.zeta - target) < std::abs(b.zeta - target)) b = a;
   out.value = b.value;
   return out;
 }

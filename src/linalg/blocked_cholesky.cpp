@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <stdexcept>
 #include <tuple>
 
@@ -163,6 +164,26 @@ void BlockedCholesky::scale_chain_term(int j, const std::vector<MatrixXd>& facto
   ChainTerm& c = chain_[static_cast<std::size_t>(j)];
   const int q = c.q;
   const double* tj = factors[static_cast<std::size_t>(j)].data();
+  if (q == 1) {  // Lambda_j is a scalar: whole arrays at once
+    const double t = tj[0];
+    c.l_diag.array() = c.a_diag.array() * (t * t) + 1.0;
+    for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
+      c.l_below[ii].noalias() = factors[static_cast<std::size_t>(j) + 1 + ii].transpose() * c.a_below[ii];
+      c.l_below[ii] *= t;
+    }
+    for (const auto& list : c.blocks)
+      for (const Block& b : list) {
+        const MatrixXd& tb = factors[static_cast<std::size_t>(b.term)];
+        if (b.rows == 1) {
+          c.l_sparse[b.offset] = c.a_sparse[b.offset] * tb(0, 0) * t;
+          continue;
+        }
+        Eigen::Map<MatrixXd>(c.l_sparse.data() + b.offset, b.rows, 1).noalias() =
+            t * tb.transpose() * Eigen::Map<const MatrixXd>(c.a_sparse.data() + b.offset, b.rows, 1);
+      }
+    c.l_xy = c.a_xy * t;
+    return;
+  }
   double* tmp = scratch_.data();
   for (int g = 0; g < c.levels; ++g) {
     const Index at = static_cast<Index>(g) * q * q;
@@ -220,25 +241,47 @@ void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
   l22_.diagonal().head(m_re_).array() += 1.0;
 }
 
-// Factors chain term j's diagonal blocks and divides the blocks below them, level by level, then
-// subtracts each level's outer products from the later chain terms (one level of each) and from
-// the dense trailing block.
+// Factors chain term j's diagonal blocks and divides the blocks below them: the levels are
+// independent once the earlier terms are eliminated, so with q = 1 this runs on whole arrays.
+// Then each level's outer products are subtracted from the later chain terms (one level of each)
+// and from the dense trailing block.
 bool BlockedCholesky::eliminate_chain_term(int j) {
   ChainTerm& c = chain_[static_cast<std::size_t>(j)];
   const int q = c.q;
   const int pp = p_ + 1;
+  if (q == 1) {
+    auto d = c.l_diag.row(0).array();
+    if (!(d.minCoeff() > 0.0)) return false;
+    d = d.sqrt();
+    inverse_ = d.inverse().matrix().transpose();
+    for (auto& below : c.l_below) below.array().rowwise() *= inverse_.transpose().array();
+    c.l_xy.array().rowwise() *= inverse_.transpose().array();
+    for (int g = 0; g < c.levels; ++g) {
+      const auto& list = c.blocks[static_cast<std::size_t>(g)];
+      if (list.empty()) continue;  // a level's sparse blocks are contiguous
+      double* first = c.l_sparse.data() + list.front().offset;
+      double* last = c.l_sparse.data() + list.back().offset + list.back().rows;
+      const double inv = inverse_[g];
+      for (double* v = first; v != last; ++v) *v *= inv;
+    }
+  } else {
+    for (int g = 0; g < c.levels; ++g) {
+      double* lg = c.l_diag.data() + static_cast<Index>(g) * q * q;
+      if (!small::cholesky(lg, q)) return false;
+      for (auto& below : c.l_below) {
+        const auto qi = static_cast<int>(below.rows());
+        small::solve_right_transpose(lg, q, below.data() + static_cast<Index>(g) * q * qi, qi, qi);
+      }
+      for (const Block& b : c.blocks[static_cast<std::size_t>(g)])
+        small::solve_right_transpose(lg, q, c.l_sparse.data() + b.offset, b.rows, b.rows);
+      small::solve_right_transpose(lg, q, c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, pp);
+    }
+  }
+
   std::size_t first_block = 0;
   for (int g = 0; g < c.levels; ++g) {
     const auto& list = c.blocks[static_cast<std::size_t>(g)];
-    double* lg = c.l_diag.data() + static_cast<Index>(g) * q * q;
-    if (!small::cholesky(lg, q)) return false;
-    for (auto& below : c.l_below) {
-      const auto qi = static_cast<int>(below.rows());
-      small::solve_right_transpose(lg, q, below.data() + static_cast<Index>(g) * q * qi, qi, qi);
-    }
-    for (const Block& b : list) small::solve_right_transpose(lg, q, c.l_sparse.data() + b.offset, b.rows, b.rows);
-    double* cg = c.l_xy.data() + static_cast<Index>(g) * q * pp;
-    small::solve_right_transpose(lg, q, cg, pp, pp);
+    const double* cg = c.l_xy.data() + static_cast<Index>(g) * q * pp;
     for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
       ChainTerm& outer = chain_[static_cast<std::size_t>(j) + 1 + ii];
       const int qi = outer.q;
@@ -260,7 +303,21 @@ bool BlockedCholesky::eliminate_chain_term(int j) {
     if (!list.empty()) downdate_trailing(c, g);
     first_block += list.size();
   }
-  l22_.bottomRightCorner(pp, pp).noalias() -= c.l_xy * c.l_xy.transpose();
+  // The [X y] corner: L22 -= C C' over all levels (lower triangle; small p by plain loops).
+  if (pp <= 8) {
+    double* corner = l22_.data() + m_re_ + static_cast<Index>(m_re_) * l22_.outerStride();
+    const Index ld = l22_.outerStride();
+    const double* x = c.l_xy.data();
+    const Index cols = c.l_xy.cols();
+    for (int col = 0; col < pp; ++col)
+      for (int row = col; row < pp; ++row) {
+        double s = 0.0;
+        for (Index k = 0; k < cols; ++k) s += x[row + k * pp] * x[col + k * pp];
+        corner[row + col * ld] -= s;
+      }
+  } else {
+    l22_.bottomRightCorner(pp, pp).template selfadjointView<Eigen::Lower>().rankUpdate(c.l_xy, -1.0);
+  }
   return true;
 }
 
@@ -298,13 +355,41 @@ void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
   for (Index j = 0; j < k; ++j) l22_.col(rows[static_cast<std::size_t>(j)]).segment(m_re_, p_ + 1) -= ce_.col(j);
 }
 
+namespace {
+
+// Sum of the logs of positive numbers, with one log per 8 of them: the product of 8 is renormalized
+// by frexp, so it neither overflows nor underflows for values within 1e-38 and 1e38.
+class LogSum {
+ public:
+  void add(double v) {
+    product_ *= v;
+    if (++count_ % 8 == 0) renormalize();
+  }
+  double value() {
+    renormalize();
+    return std::log(product_) + exponent_ * std::numbers::ln2;
+  }
+
+ private:
+  void renormalize() {
+    int e = 0;
+    product_ = std::frexp(product_, &e);
+    exponent_ += e;
+  }
+  double product_ = 1.0;
+  double exponent_ = 0.0;
+  int count_ = 0;
+};
+
+}  // namespace
+
 double BlockedCholesky::log_det_random() const {
-  double sum = 0.0;
+  LogSum sum;
   for (const ChainTerm& c : chain_)
     for (int g = 0; g < c.levels; ++g)
-      for (int k = 0; k < c.q; ++k) sum += std::log(c.l_diag(k, static_cast<Index>(g) * c.q + k));
-  for (int r = 0; r < m_re_; ++r) sum += std::log(l22_(r, r));
-  return 2.0 * sum;
+      for (int k = 0; k < c.q; ++k) sum.add(c.l_diag(k, static_cast<Index>(g) * c.q + k));
+  for (int r = 0; r < m_re_; ++r) sum.add(l22_(r, r));
+  return 2.0 * sum.value();
 }
 
 double BlockedCholesky::log_det_fixed() const {

@@ -103,6 +103,7 @@ class BlockedCholesky {
   Eigen::MatrixXd a22_, l22_;              // (m_re + p + 1) square
   Eigen::MatrixXd e_, ee_, ce_;            // workspace of downdate_trailing
   std::vector<double> scratch_;            // workspace of the small kernels
+  Eigen::VectorXd inverse_;                // workspace: 1 / pivots of a q = 1 chain term
 };
 
 }  // namespace lmm::internal

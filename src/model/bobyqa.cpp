@@ -40,7 +40,8 @@ const char* status_name(nlopt_result r) {
 }  // namespace
 
 OptimizerOutcome minimize_bobyqa(const Objective& f, std::vector<double> x0, const std::vector<double>& lower,
-                                 const FitOptions& options, const std::vector<double>& upper) {
+                                 const FitOptions& options, const std::vector<double>& upper,
+                                 const std::vector<double>& initial_step) {
   const auto n = static_cast<unsigned>(x0.size());
   OptimizerOutcome out;
   Context context{&f};
@@ -52,6 +53,7 @@ OptimizerOutcome minimize_bobyqa(const Objective& f, std::vector<double> x0, con
   nlopt_set_xtol_abs1(opt, options.xtol_abs);
   nlopt_set_xtol_rel(opt, options.xtol_rel);
   nlopt_set_maxeval(opt, options.max_evaluations);
+  if (!initial_step.empty()) nlopt_set_initial_step(opt, initial_step.data());
   double value = 0.0;
   const nlopt_result status = nlopt_optimize(opt, x0.data(), &value);
   nlopt_destroy(opt);

@@ -21,8 +21,11 @@ struct OptimizerOutcome {
 using Objective = std::function<double(const std::vector<double>&)>;
 
 // Minimizes f from x0 subject to lower <= x <= upper (no upper bounds when `upper` is empty),
-// with lme4's tolerances (ftol_abs, xtol_abs, xtol_rel from the options).
+// with lme4's tolerances (ftol_abs, xtol_abs, xtol_rel from the options). The initial trust
+// region is NLopt's default (as nloptr leaves it for lme4) unless `initial_step` gives one per
+// parameter.
 OptimizerOutcome minimize_bobyqa(const Objective& f, std::vector<double> x0, const std::vector<double>& lower,
-                                 const FitOptions& options, const std::vector<double>& upper = {});
+                                 const FitOptions& options, const std::vector<double>& upper = {},
+                                 const std::vector<double>& initial_step = {});
 
 }  // namespace lmm::internal
