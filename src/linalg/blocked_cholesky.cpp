@@ -16,6 +16,31 @@ using Eigen::MatrixXd;
 namespace {
 
 // Whether every level of `inner` occurs with one level of `outer` only.
+// corner -= x x' (lower triangle) for x with pp <= 8 rows and many columns: a fixed-size
+// accumulator held in registers, where a general product pays more to set up than to run.
+template <int PP>
+void corner_crossproduct_fixed(const MatrixXd& x, Eigen::Block<MatrixXd> corner) {
+  Eigen::Matrix<double, PP, PP> sum = Eigen::Matrix<double, PP, PP>::Zero();
+  for (Index k = 0; k < x.cols(); ++k) {
+    const Eigen::Map<const Eigen::Matrix<double, PP, 1>> xk(x.data() + k * PP);
+    sum.noalias() += xk * xk.transpose();
+  }
+  corner.template triangularView<Eigen::Lower>() -= sum;
+}
+
+void corner_crossproduct(const MatrixXd& x, int pp, Eigen::Block<MatrixXd> corner) {
+  switch (pp) {
+    case 1: return corner_crossproduct_fixed<1>(x, corner);
+    case 2: return corner_crossproduct_fixed<2>(x, corner);
+    case 3: return corner_crossproduct_fixed<3>(x, corner);
+    case 4: return corner_crossproduct_fixed<4>(x, corner);
+    case 5: return corner_crossproduct_fixed<5>(x, corner);
+    case 6: return corner_crossproduct_fixed<6>(x, corner);
+    case 7: return corner_crossproduct_fixed<7>(x, corner);
+    default: return corner_crossproduct_fixed<8>(x, corner);
+  }
+}
+
 bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
   std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
   for (std::size_t i = 0; i < inner.codes.size(); ++i) {
@@ -159,10 +184,31 @@ bool BlockedCholesky::update(const std::vector<MatrixXd>& factors) {
   return llt.info() == Eigen::Success;
 }
 
-// The chain term's blocks of Lambda' A Lambda (+ I on the diagonal).
 void BlockedCholesky::scale_chain_term(int j, const std::vector<MatrixXd>& factors) {
+  switch (chain_[static_cast<std::size_t>(j)].q) {
+    case 1: return scale_chain_term_q<1>(j, factors);
+    case 2: return scale_chain_term_q<2>(j, factors);
+    case 3: return scale_chain_term_q<3>(j, factors);
+    case 4: return scale_chain_term_q<4>(j, factors);
+    default: return scale_chain_term_q<0>(j, factors);
+  }
+}
+
+bool BlockedCholesky::eliminate_chain_term(int j) {
+  switch (chain_[static_cast<std::size_t>(j)].q) {
+    case 1: return eliminate_chain_term_q<1>(j);
+    case 2: return eliminate_chain_term_q<2>(j);
+    case 3: return eliminate_chain_term_q<3>(j);
+    case 4: return eliminate_chain_term_q<4>(j);
+    default: return eliminate_chain_term_q<0>(j);
+  }
+}
+
+// The chain term's blocks of Lambda' A Lambda (+ I on the diagonal).
+template <int Q>
+void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& factors) {
   ChainTerm& c = chain_[static_cast<std::size_t>(j)];
-  const int q = c.q;
+  const int q = Q > 0 ? Q : c.q;
   const double* tj = factors[static_cast<std::size_t>(j)].data();
   if (q == 1) {  // Lambda_j is a scalar: whole arrays at once
     const double t = tj[0];
@@ -245,9 +291,10 @@ void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
 // independent once the earlier terms are eliminated, so with q = 1 this runs on whole arrays.
 // Then each level's outer products are subtracted from the later chain terms (one level of each)
 // and from the dense trailing block.
-bool BlockedCholesky::eliminate_chain_term(int j) {
+template <int Q>
+bool BlockedCholesky::eliminate_chain_term_q(int j) {
   ChainTerm& c = chain_[static_cast<std::size_t>(j)];
-  const int q = c.q;
+  const int q = Q > 0 ? Q : c.q;
   const int pp = p_ + 1;
   if (q == 1) {
     auto d = c.l_diag.row(0).array();
@@ -278,43 +325,64 @@ bool BlockedCholesky::eliminate_chain_term(int j) {
     }
   }
 
-  std::size_t first_block = 0;
-  for (int g = 0; g < c.levels; ++g) {
-    const auto& list = c.blocks[static_cast<std::size_t>(g)];
-    const double* cg = c.l_xy.data() + static_cast<Index>(g) * q * pp;
-    for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
-      ChainTerm& outer = chain_[static_cast<std::size_t>(j) + 1 + ii];
-      const int qi = outer.q;
-      const Index h = c.parent[ii][static_cast<std::size_t>(g)];
-      const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
-      small::subtract_product(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
+  // Updates of the later chain terms, term by term.
+  for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
+    ChainTerm& outer = chain_[static_cast<std::size_t>(j) + 1 + ii];
+    const int qi = outer.q;
+    const std::vector<int>& parent = c.parent[ii];
+    if (q == 1 && qi == 1) {  // scalars: one pass over the levels with plain loops
+      const double* below = c.l_below[ii].data();
+      double* diag = outer.l_diag.data();
+      for (int g = 0; g < c.levels; ++g) diag[parent[static_cast<std::size_t>(g)]] -= below[g] * below[g];
       for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
-        const auto q2 = static_cast<int>(c.l_below[i2].rows());
-        const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
-        small::subtract_product(outer.l_below[i2 - ii - 1].data() + h * qi * q2, q2, b2, q2, bi, qi, q2, qi, q);
+        const Eigen::Index q2 = c.l_below[i2].rows();
+        const double* b2 = c.l_below[i2].data();
+        double* target = outer.l_below[i2 - ii - 1].data();
+        for (int g = 0; g < c.levels; ++g) {
+          double* t = target + parent[static_cast<std::size_t>(g)] * q2;
+          for (Index r = 0; r < q2; ++r) t[r] -= b2[g * q2 + r] * below[g];
+        }
       }
+      const double* xy = c.l_xy.data();
+      double* target = outer.l_xy.data();
+      for (int g = 0; g < c.levels; ++g) {
+        double* t = target + static_cast<Index>(parent[static_cast<std::size_t>(g)]) * pp;
+        const double* cg = xy + static_cast<Index>(g) * pp;
+        for (int r = 0; r < pp; ++r) t[r] -= cg[r] * below[g];
+      }
+    } else {
+      for (int g = 0; g < c.levels; ++g) {
+        const Index h = parent[static_cast<std::size_t>(g)];
+        const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
+        small::subtract_product(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
+        for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
+          const auto q2 = static_cast<int>(c.l_below[i2].rows());
+          const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
+          small::subtract_product(outer.l_below[i2 - ii - 1].data() + h * qi * q2, q2, b2, q2, bi, qi, q2, qi, q);
+        }
+        small::subtract_product(outer.l_xy.data() + h * qi * pp, pp, c.l_xy.data() + static_cast<Index>(g) * q * pp, pp,
+                                bi, qi, pp, qi, q);
+      }
+    }
+    // The level's blocks in the trailing rows, into the same rows of its parent's column.
+    std::size_t first_block = 0;
+    for (int g = 0; g < c.levels; ++g) {
+      const auto& list = c.blocks[static_cast<std::size_t>(g)];
+      const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
       for (std::size_t k = 0; k < list.size(); ++k) {
         const Block& b = list[k];
         small::subtract_product(outer.l_sparse.data() + c.parent_block[ii][first_block + k], b.rows,
                                 c.l_sparse.data() + b.offset, b.rows, bi, qi, b.rows, qi, q);
       }
-      small::subtract_product(outer.l_xy.data() + h * qi * pp, pp, cg, pp, bi, qi, pp, qi, q);
+      first_block += list.size();
     }
-    if (!list.empty()) downdate_trailing(c, g);
-    first_block += list.size();
   }
+  // The dense trailing block.
+  for (int g = 0; g < c.levels; ++g)
+    if (!c.blocks[static_cast<std::size_t>(g)].empty()) downdate_trailing(c, g);
   // The [X y] corner: L22 -= C C' over all levels (lower triangle; small p by plain loops).
   if (pp <= 8) {
-    double* corner = l22_.data() + m_re_ + static_cast<Index>(m_re_) * l22_.outerStride();
-    const Index ld = l22_.outerStride();
-    const double* x = c.l_xy.data();
-    const Index cols = c.l_xy.cols();
-    for (int col = 0; col < pp; ++col)
-      for (int row = col; row < pp; ++row) {
-        double s = 0.0;
-        for (Index k = 0; k < cols; ++k) s += x[row + k * pp] * x[col + k * pp];
-        corner[row + col * ld] -= s;
-      }
+    corner_crossproduct(c.l_xy, pp, l22_.bottomRightCorner(pp, pp));
   } else {
     l22_.bottomRightCorner(pp, pp).template selfadjointView<Eigen::Lower>().rankUpdate(c.l_xy, -1.0);
   }

@@ -93,6 +93,12 @@ class BlockedCholesky {
   void scale_chain_term(int j, const std::vector<Eigen::MatrixXd>& factors);
   void scale_trailing(const std::vector<Eigen::MatrixXd>& factors);
   bool eliminate_chain_term(int j);
+  // The same with the term's q known at compile time (Q > 0), so that the small kernels unroll;
+  // Q = 0 reads it at run time.
+  template <int Q>
+  void scale_chain_term_q(int j, const std::vector<Eigen::MatrixXd>& factors);
+  template <int Q>
+  bool eliminate_chain_term_q(int j);
   void downdate_trailing(const ChainTerm& c, int g);
 
   int p_ = 0;                 // fixed effects
