@@ -25,7 +25,8 @@ void corner_crossproduct_fixed(const MatrixXd& x, Eigen::Block<MatrixXd> corner)
     const Eigen::Map<const Eigen::Matrix<double, PP, 1>> xk(x.data() + k * PP);
     sum.noalias() += xk * xk.transpose();
   }
-  corner.template triangularView<Eigen::Lower>() -= sum;
+  for (int col = 0; col < PP; ++col)
+    for (int row = col; row < PP; ++row) corner(row, col) -= sum(row, col);
 }
 
 void corner_crossproduct(const MatrixXd& x, int pp, Eigen::Block<MatrixXd> corner) {
