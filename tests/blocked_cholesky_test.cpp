@@ -10,6 +10,7 @@
 
 #include "linalg/blocked_cholesky.hpp"
 #include "model/random_effects_term.hpp"
+#include "util/parallel.hpp"
 
 namespace {
 
@@ -198,6 +199,40 @@ TEST(BlockedCholesky, ZeroVarianceInTheChainStillFactors) {
   std::vector<MatrixXd> factors = random_factors(d, rng);
   factors[0].setZero();  // a singular fit: the class variance on its boundary
   expect_matches_dense(d, factors, 2);
+}
+
+}  // namespace
+
+namespace {
+
+// Large enough for the column-blocked downdate (>= 256 trailing random effects) and the
+// parallel dense Cholesky (order >= 512), on one thread and on two.
+TEST(BlockedCholesky, LargeCrossedDesignUsesTheParallelKernelsAndMatchesDense) {
+  std::mt19937_64 rng(15);
+  const int n = 6000;
+  std::vector<int> user(n), item(n);
+  std::uniform_int_distribution<int> pick_user(0, 699), pick_item(0, 599);
+  for (int i = 0; i < n; ++i) {
+    user[i] = i < 700 ? i : pick_user(rng);
+    item[i] = i < 600 ? i : pick_item(rng);
+  }
+  Design d = make_design(n, {user, item}, {700, 600}, {1, 1}, rng);
+  const std::vector<MatrixXd> factors = random_factors(d, rng);
+  int& budget = lmm::internal::linalg_thread_budget();
+  const int saved = budget;
+  budget = 1;
+  BlockedCholesky one(d.terms, d.x, d.y);
+  ASSERT_TRUE(one.update(factors));
+  budget = 2;
+  BlockedCholesky two(d.terms, d.x, d.y);
+  ASSERT_TRUE(two.update(factors));
+  EXPECT_GE(two.dense_order(), 512);
+  // Bit for bit: each entry gets the same operations in the same order on any thread count.
+  EXPECT_EQ(one.log_det_random(), two.log_det_random());
+  EXPECT_EQ(one.pwrss(), two.pwrss());
+  EXPECT_EQ(one.log_det_fixed(), two.log_det_fixed());
+  expect_matches_dense(d, factors, 1);
+  budget = saved;
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "inference/likelihood_profile.hpp"
-#include "inference/parallel.hpp"
+#include "util/parallel.hpp"
 #include "inference/variance_parameters.hpp"
 #include "lmm/bootstrap.hpp"
 #include "lmm/error.hpp"

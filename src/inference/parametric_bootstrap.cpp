@@ -8,7 +8,7 @@
 #include <mutex>
 #include <sstream>
 
-#include "inference/parallel.hpp"
+#include "util/parallel.hpp"
 #include "inference/variance_parameters.hpp"
 #include "lmm/bootstrap.hpp"
 #include "lmm/error.hpp"

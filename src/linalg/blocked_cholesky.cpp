@@ -6,7 +6,9 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "linalg/dense_cholesky.hpp"
 #include "linalg/small_kernels.hpp"
+#include "util/parallel.hpp"
 
 namespace lmm::internal {
 
@@ -181,8 +183,7 @@ bool BlockedCholesky::update(const std::vector<MatrixXd>& factors) {
   scale_trailing(factors);
   for (std::size_t j = 0; j < chain_.size(); ++j)
     if (!eliminate_chain_term(static_cast<int>(j))) return false;
-  Eigen::LLT<Eigen::Ref<MatrixXd>> llt(l22_);
-  return llt.info() == Eigen::Success;
+  return dense_cholesky(l22_);
 }
 
 void BlockedCholesky::scale_chain_term(int j, const std::vector<MatrixXd>& factors) {
@@ -379,8 +380,12 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
     }
   }
   // The dense trailing block.
-  for (int g = 0; g < c.levels; ++g)
-    if (!c.blocks[static_cast<std::size_t>(g)].empty()) downdate_trailing(c, g);
+  if (q == 1 && m_re_ >= kColumnBlockedOrder) {
+    downdate_trailing_by_columns(c);
+  } else {
+    for (int g = 0; g < c.levels; ++g)
+      if (!c.blocks[static_cast<std::size_t>(g)].empty()) downdate_trailing(c, g);
+  }
   // The [X y] corner: L22 -= C C' over all levels (lower triangle; small p by plain loops).
   if (pp <= 8) {
     corner_crossproduct(c.l_xy, pp, l22_.bottomRightCorner(pp, pp));
@@ -451,6 +456,43 @@ class LogSum {
 };
 
 }  // namespace
+
+// The same for every level of a q = 1 chain term at once, by blocks of trailing columns: each
+// block (about 512 KB of L22) stays in cache while every level's entries in it are subtracted,
+// where level by level the updates land all over L22. Blocks are independent, so they are
+// shared among linalg_threads() threads; each entry is updated in the same order either way.
+void BlockedCholesky::downdate_trailing_by_columns(const ChainTerm& c) {
+  const Index ld = l22_.outerStride();
+  const Index width = std::max<Index>(8, 65536 / std::max<Index>(1, ld));
+  const auto nblocks = static_cast<int>((m_re_ + width - 1) / width);
+  const int workers = worker_count(linalg_threads(), nblocks);
+  const int pp = p_ + 1;
+  std::vector<std::vector<int>> cursors(static_cast<std::size_t>(workers),
+                                        std::vector<int>(static_cast<std::size_t>(c.levels), 0));
+  double* l = l22_.data();
+  parallel_for(nblocks, workers, [&](int block, int worker) {
+    const Index c0 = block * width;
+    const Index c1 = std::min<Index>(m_re_, c0 + width);
+    std::vector<int>& cursor = cursors[static_cast<std::size_t>(worker)];
+    for (int g = 0; g < c.levels; ++g) {
+      const auto& list = c.blocks[static_cast<std::size_t>(g)];
+      if (list.empty()) continue;
+      const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
+      const auto k = static_cast<int>(rows.size());
+      int j = cursor[static_cast<std::size_t>(g)];
+      while (j < k && rows[static_cast<std::size_t>(j)] < c0) ++j;
+      const double* v = c.l_sparse.data() + list.front().offset;  // in the order of rows
+      const double* cg = c.l_xy.data() + static_cast<Index>(g) * pp;
+      for (; j < k && rows[static_cast<std::size_t>(j)] < c1; ++j) {
+        double* column = l + static_cast<Index>(rows[static_cast<std::size_t>(j)]) * ld;
+        const double vj = v[j];
+        for (int i = j; i < k; ++i) column[rows[static_cast<std::size_t>(i)]] -= v[i] * vj;
+        for (int r = 0; r < pp; ++r) column[m_re_ + r] -= cg[r] * vj;
+      }
+      cursor[static_cast<std::size_t>(g)] = j;
+    }
+  });
+}
 
 double BlockedCholesky::log_det_random() const {
   LogSum sum;

@@ -100,6 +100,9 @@ class BlockedCholesky {
   template <int Q>
   bool eliminate_chain_term_q(int j);
   void downdate_trailing(const ChainTerm& c, int g);
+  void downdate_trailing_by_columns(const ChainTerm& c);
+  // From this many trailing random effects on, a q = 1 chain term downdates by column blocks.
+  static constexpr int kColumnBlockedOrder = 256;
 
   int p_ = 0;                 // fixed effects
   int m_re_ = 0;              // random effects of the terms after the chain

@@ -1,6 +1,10 @@
-// A minimal parallel loop for independent tasks (profile limits, bootstrap replicates): each
-// worker takes the next task index until none are left. Results must be written by task index,
-// so they do not depend on the number of threads.
+// A minimal parallel loop for independent tasks (profile limits, bootstrap replicates, column
+// blocks of a factorization): each worker takes the next task index until none are left.
+// Results must be written by task index, so they do not depend on the number of threads.
+//
+// Nested parallelism is avoided through a per-thread budget: the workers of a parallel_for
+// with more than one worker run everything inside them on one thread (linalg_threads() is 1
+// there), so bootstrap replicates fitted in parallel do not each start threads of their own.
 #pragma once
 
 #include <algorithm>
@@ -19,6 +23,13 @@ inline int worker_count(int requested, int tasks) {
   return std::max(1, std::min(n, tasks));
 }
 
+// The threads the calling thread may use for one linear-algebra operation.
+inline int& linalg_thread_budget() {
+  thread_local int budget = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return budget;
+}
+inline int linalg_threads() { return linalg_thread_budget(); }
+
 // Calls task(index, worker) for index in [0, tasks) on `workers` threads; rethrows the first
 // exception a task threw, after all workers stop.
 inline void parallel_for(int tasks, int workers, const std::function<void(int, int)>& task) {
@@ -26,6 +37,7 @@ inline void parallel_for(int tasks, int workers, const std::function<void(int, i
   std::exception_ptr error;
   std::mutex error_mutex;
   auto run = [&](int worker) {
+    if (workers > 1) linalg_thread_budget() = 1;
     for (int i = next++; i < tasks; i = next++) {
       try {
         task(i, worker);
