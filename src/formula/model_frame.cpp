@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <map>
 
 #include "data/level_order.hpp"
@@ -150,23 +152,52 @@ GroupingFactor make_grouping(const std::string& name, const std::vector<Variable
   GroupingFactor g;
   g.name = name;
   const std::size_t n = parts.front().codes.size();
-  std::map<std::vector<int>, int> index;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<int> key;
-    for (const Variable& p : parts) key.push_back(p.codes[i]);
-    index.emplace(key, 0);
+  // Each observation's combination as one mixed-radix number, the first factor most
+  // significant: numeric order is the order of the levels.
+  std::uint64_t radix = 1;
+  for (const Variable& p : parts) {
+    const auto size = static_cast<std::uint64_t>(std::max<std::size_t>(1, p.levels.size()));
+    if (radix > std::numeric_limits<std::uint64_t>::max() / size)
+      throw Error(ErrorKind::kModel, "grouping factor '" + name + "' has too many level combinations");
+    radix *= size;
   }
-  for (auto& [key, code] : index) {
-    code = static_cast<int>(g.levels.size());
+  std::vector<std::uint64_t> key(n, 0);
+  for (const Variable& p : parts) {
+    const auto size = static_cast<std::uint64_t>(std::max<std::size_t>(1, p.levels.size()));
+    for (std::size_t i = 0; i < n; ++i) key[i] = key[i] * size + static_cast<std::uint64_t>(p.codes[i]);
+  }
+  std::vector<std::uint64_t> occurring;
+  if (radix <= 4 * n + 1024) {
+    // Few combinations: mark them in a table.
+    std::vector<std::uint8_t> seen(radix, 0);
+    for (std::uint64_t k : key) seen[k] = 1;
+    for (std::uint64_t k = 0; k < radix; ++k)
+      if (seen[k]) occurring.push_back(k);
+  } else {
+    occurring = key;
+    std::sort(occurring.begin(), occurring.end());
+    occurring.erase(std::unique(occurring.begin(), occurring.end()), occurring.end());
+  }
+  for (std::uint64_t k : occurring) {
+    std::vector<int> codes(parts.size());
+    for (std::size_t j = parts.size(); j-- > 0;) {
+      const auto size = static_cast<std::uint64_t>(std::max<std::size_t>(1, parts[j].levels.size()));
+      codes[j] = static_cast<int>(k % size);
+      k /= size;
+    }
     std::string label;
-    for (std::size_t j = 0; j < parts.size(); ++j) label += (j ? ":" : "") + parts[j].levels[key[j]];
-    g.levels.push_back(label);
+    for (std::size_t j = 0; j < parts.size(); ++j)
+      label += (j ? ":" : "") + parts[j].levels[static_cast<std::size_t>(codes[j])];
+    g.levels.push_back(std::move(label));
   }
   g.codes.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<int> key;
-    for (const Variable& p : parts) key.push_back(p.codes[i]);
-    g.codes[i] = index.at(key);
+  if (radix <= 4 * n + 1024) {
+    std::vector<int> code_of(radix, -1);
+    for (std::size_t l = 0; l < occurring.size(); ++l) code_of[occurring[l]] = static_cast<int>(l);
+    for (std::size_t i = 0; i < n; ++i) g.codes[i] = code_of[key[i]];
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      g.codes[i] = static_cast<int>(std::lower_bound(occurring.begin(), occurring.end(), key[i]) - occurring.begin());
   }
   return g;
 }
