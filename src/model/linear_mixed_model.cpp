@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "formula/model_frame.hpp"
 #include "formula/model_matrix.hpp"
 #include "formula/term_expansion.hpp"
 #include "lmm/error.hpp"
 #include "model/bobyqa.hpp"
+#include "model/convergence_check.hpp"
 #include "model/fixed_effects_matrix.hpp"
 #include "model/profiled_deviance.hpp"
 #include "model/random_effects_term.hpp"
@@ -166,8 +168,12 @@ FitResult LinearMixedModel::fit(const FitOptions& options) const {
   if (options.max_restarts > 0 && near_singular(opt.x, lower, options))
     opt = polish_boundary(f, confirm_optimum(f, std::move(opt), lower, options), lower, options);
 
+  // lme4's optwrap() takes the derivatives at the optimizer's answer, f evaluated afresh there.
+  std::optional<internal::ThetaDerivatives> derivatives;
+  if (options.calc_derivatives) derivatives = internal::central_derivatives(f, opt.x, f(opt.x));
+
   internal::FitInputs inputs{m.formula, m.spec, m.frame, m.terms, m.x, m.y, m.rank_message};
-  return internal::assemble_fit(inputs, *m.deviance, opt, options);
+  return internal::assemble_fit(inputs, *m.deviance, opt, derivatives ? &*derivatives : nullptr, options);
 }
 
 FitResult fit_lmm(const std::string& formula, const DataFrame& data, const FitOptions& options) {

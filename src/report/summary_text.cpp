@@ -246,21 +246,13 @@ std::string nlopt_message(const std::string& status) {
   return status;
 }
 
-// lme4's convergence code: 0, or the nlopt status for a failure or maxeval (as nloptwrap maps it).
-int convergence_code(const FitResult& fit) {
-  if (fit.converged) return 0;
-  for (const std::string& m : fit.messages)
-    if (starts_with(m, kConvergenceCode)) return std::atoi(m.c_str() + kConvergenceCode.size());
-  return fit.optimizer_status == "NLOPT_MAXEVAL_REACHED" ? 5 : -1;
-}
-
 // .prt.warn(): the convergence code line and lme4's convergence messages, when there is either.
 std::string convergence_text(const FitResult& fit) {
   std::vector<std::string> notes;
   for (const std::string& m : fit.messages)
     if (!starts_with(m, kRankDeficient) && !starts_with(m, kConvergenceCode)) notes.push_back(m);
-  const int code = convergence_code(fit);
-  if (code <= 0 && notes.empty()) return "";
+  const int code = fit.optimizer_code;
+  if (code <= 0 && notes.empty()) return "";  // .prt.warn() tests cc > 0
   std::string out = "optimizer (nloptwrap) convergence code: " + std::to_string(code) + " (" +
                     (code == 0 ? std::string("OK") : nlopt_message(fit.optimizer_status)) + ")\n";
   for (const std::string& n : notes) out += n + "\n";
