@@ -180,6 +180,16 @@ TEST(FitDiagnostics, BadlyScaledPredictorFailsTheChecks) {
     if (m.rfind("Model", 0) == 0) checks.push_back(split_gradient_message(m).second);
   for (const std::string& m : strings_of(ref["messages"])) expected.push_back(split_gradient_message(m).second);
   EXPECT_EQ(checks, expected);
+  // lme4's summary() ends with its check.scaleX warning and .prt.warn()'s lines (the gradient's
+  // size aside).
+  std::string tail = "fit warnings:\nSome predictor variables are on very different scales: consider rescaling\n"
+                     "optimizer (nloptwrap) convergence code: 0 (OK)\n";
+  for (const std::string& m : fit.messages)
+    if (m.rfind("Model", 0) == 0) tail += m + "\n";
+  tail += "\n";
+  const std::string text = summary_text(fit);
+  ASSERT_GE(text.size(), tail.size());
+  EXPECT_EQ(text.substr(text.size() - tail.size()), tail);
 }
 
 // ---- checkConv()'s rules --------------------------------------------------------------------

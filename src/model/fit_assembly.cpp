@@ -123,6 +123,7 @@ FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const Op
   r.converged = opt.converged;
   r.optimizer_code = opt.converged ? 0 : opt.status;  // nloptwrap's conv
   if (!in.rank_message.empty()) r.messages.push_back(in.rank_message);
+  if (!in.scale_message.empty()) r.messages.push_back(in.scale_message);
   if (!opt.converged)
     r.messages.push_back("convergence code " + std::to_string(opt.status) + " from nloptwrap: " + opt.message);
   if (r.singular) r.messages.push_back("boundary (singular) fit: see help('isSingular')");

@@ -22,6 +22,7 @@ struct FitInputs {
   const DesignMatrix& x;
   const Eigen::VectorXd& y;
   const std::string& rank_message;
+  const std::string& scale_message;
 };
 
 // lme4's names for the terms' groups in VarCorr: make.unique() of the grouping factors' names.
