@@ -14,9 +14,16 @@ std::string format_g(double v) {
   return buffer;
 }
 
-double at(const Objective& f, std::vector<double> x, std::size_t i, double di, std::size_t j = 0, double dj = 0.0) {
+// f with x_i moved by di.
+double at(const Objective& f, std::vector<double> x, std::size_t i, double di) {
   x[i] += di;
-  if (dj != 0.0) x[j] += dj;
+  return f(x);
+}
+
+// f with x_i moved by di and x_j by dj.
+double at(const Objective& f, std::vector<double> x, std::size_t i, double di, std::size_t j, double dj) {
+  x[i] += di;
+  x[j] += dj;
   return f(x);
 }
 
