@@ -4,6 +4,7 @@
 #include "formula/model_frame.hpp"
 #include "formula/model_matrix.hpp"
 #include "formula/term_expansion.hpp"
+#include "model/fixed_effects_matrix.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
 
@@ -80,6 +81,26 @@ TEST(ModelMatrix, UnknownColumnIsNamed) {
   } catch (const lmm::Error& e) {
     EXPECT_EQ(std::string(e.what()), "formula term 'nosuch': no column named 'nosuch' in the data");
   }
+}
+
+// lme4's check.scaleX on the same columns; R: attr(lme4:::checkScaleX(X), "msgScaleX") with
+// x <- c(0.5, 1.5, 2.5, 3.5, 4.5, 5.5), z <- c(2, 3, 1, 5, 4, 6), b <- c(0, 1, 1, 0, 1, 0).
+TEST(FixedEffectsScale, WarnsAsLme4Does) {
+  const Eigen::VectorXd x{{0.5, 1.5, 2.5, 3.5, 4.5, 5.5}}, z{{2, 3, 1, 5, 4, 6}}, b{{0, 1, 1, 0, 1, 0}};
+  const Eigen::VectorXd one = Eigen::VectorXd::Ones(6);
+  auto check = [&](std::vector<Eigen::VectorXd> columns) {
+    DesignMatrix m;
+    m.matrix.resize(6, static_cast<Eigen::Index>(columns.size()));
+    for (std::size_t j = 0; j < columns.size(); ++j) m.matrix.col(static_cast<Eigen::Index>(j)) = columns[j];
+    return check_column_scales(m);
+  };
+  const std::string warning = "Some predictor variables are on very different scales: consider rescaling";
+  EXPECT_EQ(check({one, x, z}), "");                      // cbind(1, x, z)
+  EXPECT_EQ(check({one, x * 1000}), warning);             // cbind(1, x * 1000)
+  EXPECT_EQ(check({one, x / 2000}), warning);             // cbind(1, x / 2000)
+  EXPECT_EQ(check({one, x * 30, z / 40}), warning);       // cbind(1, x * 30, z / 40): a ratio
+  EXPECT_EQ(check({one, x * 30, z / 20}), "");            // cbind(1, x * 30, z / 20)
+  EXPECT_EQ(check({one, b}), "");                         // cbind(1, b): 0/1 columns are skipped
 }
 
 }  // namespace

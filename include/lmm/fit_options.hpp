@@ -27,6 +27,14 @@ struct FitOptions {
   // whose stop near a boundary depends on rounding noise.
   int max_restarts = 5;
 
+  // lme4's calc.derivs and checkConv(): after the fit, the gradient and Hessian of the objective
+  // in theta by central differences (2k^2 evaluations for k parameters), then the scaled
+  // gradient checked against gradient_tolerance (check.conv.grad) and the Hessian's eigenvalues
+  // against hessian_tolerance (check.conv.hess). Singular fits skip the checks, as in lme4.
+  bool calc_derivatives = true;
+  double gradient_tolerance = 2e-3;
+  double hessian_tolerance = 1e-6;
+
   // Starting theta; empty for lme4's start (1 on diagonals, 0 elsewhere). Refitting a REML fit
   // by ML starts from the REML optimum, as lme4's refitML() does.
   std::vector<double> start;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -64,10 +65,21 @@ struct FitResult {
   Eigen::VectorXd residuals;  // y - fitted
 
   bool singular = false;
+  // False when the optimizer stopped on its evaluation limit or an error, or when lme4's
+  // checkConv() would warn (its message is then in `messages`).
   bool converged = true;
   int evaluations = 0;
   std::string optimizer_status;
+  int optimizer_code = 0;  // lme4's optinfo$conv$opt: the NLopt status when negative or 5, else 0
   std::vector<std::string> messages;
+
+  // lme4's optinfo$derivs: gradient and Hessian of the objective in theta at the optimum, by
+  // central differences with step 1e-4 (empty when FitOptions::calc_derivatives is false).
+  Eigen::VectorXd theta_gradient;
+  Eigen::MatrixXd theta_hessian;
+  // checkConv()'s largest scaled gradient, min(|R^-1 g|, |g|) with H = R'R; NaN when not
+  // evaluated (singular fit, no derivatives, or a Hessian that is not positive definite).
+  double max_scaled_gradient = std::numeric_limits<double>::quiet_NaN();
 
   // R's quantile() (type 7) of residuals / sigma at 0, .25, .5, .75, 1.
   std::vector<double> scaled_residual_quantiles() const;

@@ -66,6 +66,7 @@ BootstrapResult parametric_bootstrap(const LinearMixedModel& model, const FitRes
   FitOptions refit;
   refit.reml = fit.reml;
   refit.start = fit.theta;
+  refit.calc_derivatives = false;  // replicates keep parameters only; checkConv() would be unused
   std::mutex progress_mutex;
   int done = 0, failures = 0;
   const int workers = internal::worker_count(options.threads, options.nsim);

@@ -35,6 +35,21 @@ void add_ranef(FitResult& r, const std::vector<RandomEffectsTerm>& terms, const 
   }
 }
 
+// lme4's checkConv() after the singularity check, which skips it: the derivatives' messages
+// make the fit unconverged.
+void add_convergence_checks(FitResult& r, const ThetaDerivatives* derivatives, const FitOptions& options) {
+  if (derivatives == nullptr) return;
+  r.theta_gradient = derivatives->gradient;
+  r.theta_hessian = derivatives->hessian;
+  if (r.singular) return;
+  ConvergenceDiagnosis diagnosis =
+      check_convergence(*derivatives, options.gradient_tolerance, options.hessian_tolerance);
+  r.max_scaled_gradient = diagnosis.max_scaled_gradient;
+  if (diagnosis.messages.empty()) return;
+  r.converged = false;
+  for (std::string& m : diagnosis.messages) r.messages.push_back(std::move(m));
+}
+
 }  // namespace
 
 std::vector<std::string> varcorr_group_names(const std::vector<RandomEffectsTerm>& terms) {
@@ -48,7 +63,7 @@ std::vector<std::string> varcorr_group_names(const std::vector<RandomEffectsTerm
 }
 
 FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
-                       const FitOptions& options) {
+                       const ThetaDerivatives* derivatives, const FitOptions& options) {
   FitResult r;
   r.formula = in.formula;
   r.response = in.spec.response_name;
@@ -106,10 +121,13 @@ FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const Op
   r.evaluations = opt.evaluations;
   r.optimizer_status = opt.message;
   r.converged = opt.converged;
+  r.optimizer_code = opt.converged ? 0 : opt.status;  // nloptwrap's conv
   if (!in.rank_message.empty()) r.messages.push_back(in.rank_message);
+  if (!in.scale_message.empty()) r.messages.push_back(in.scale_message);
   if (!opt.converged)
     r.messages.push_back("convergence code " + std::to_string(opt.status) + " from nloptwrap: " + opt.message);
   if (r.singular) r.messages.push_back("boundary (singular) fit: see help('isSingular')");
+  add_convergence_checks(r, derivatives, options);
   return r;
 }
 

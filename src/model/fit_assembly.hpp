@@ -9,6 +9,7 @@
 #include "formula/term_expansion.hpp"
 #include "lmm/fit_result.hpp"
 #include "model/bobyqa.hpp"
+#include "model/convergence_check.hpp"
 #include "model/profiled_deviance.hpp"
 
 namespace lmm::internal {
@@ -21,12 +22,14 @@ struct FitInputs {
   const DesignMatrix& x;
   const Eigen::VectorXd& y;
   const std::string& rank_message;
+  const std::string& scale_message;
 };
 
 // lme4's names for the terms' groups in VarCorr: make.unique() of the grouping factors' names.
 std::vector<std::string> varcorr_group_names(const std::vector<RandomEffectsTerm>& terms);
 
+// `derivatives` (lme4's optinfo$derivs at opt.x, or null when not computed) feed checkConv().
 FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
-                       const FitOptions& options);
+                       const ThetaDerivatives* derivatives, const FitOptions& options);
 
 }  // namespace lmm::internal

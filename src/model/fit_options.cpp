@@ -18,6 +18,8 @@ bool FitOptions::IsValid(std::string* error) const {
   if (max_evaluations < 1) return bad("max_evaluations must be >= 1");
   if (!(singular_tolerance >= 0.0)) return bad("singular_tolerance must be >= 0");
   if (!(boundary_tolerance >= 0.0)) return bad("boundary_tolerance must be >= 0");
+  if (!(gradient_tolerance >= 0.0)) return bad("gradient_tolerance must be >= 0");
+  if (!(hessian_tolerance >= 0.0)) return bad("hessian_tolerance must be >= 0");
   return true;
 }
 

@@ -1,5 +1,7 @@
 #include "model/fixed_effects_matrix.hpp"
 
+#include <cmath>
+
 namespace lmm::internal {
 
 std::string drop_rank_deficient_columns(DesignMatrix& x, double tolerance) {
@@ -28,6 +30,24 @@ std::string drop_rank_deficient_columns(DesignMatrix& x, double tolerance) {
   x = std::move(kept);
   return "fixed-effect model matrix is rank deficient so dropping " + std::to_string(dropped) +
          (dropped == 1 ? " column / coefficient" : " columns / coefficients");
+}
+
+std::string check_column_scales(const DesignMatrix& x, double tolerance) {
+  const Eigen::Index n = x.matrix.rows();
+  std::vector<double> sds;
+  for (Eigen::Index j = 0; j < x.matrix.cols(); ++j) {
+    const auto column = x.matrix.col(j);
+    if ((column.array() == 0.0 || column.array() == 1.0).all()) continue;
+    const double mean = column.mean();
+    sds.push_back(std::sqrt((column.array() - mean).square().sum() / static_cast<double>(n - 1)));
+  }
+  const double limit = std::log(tolerance);
+  bool far = false;
+  for (std::size_t i = 0; i < sds.size(); ++i) {
+    far = far || std::fabs(std::log(sds[i])) > limit;
+    for (std::size_t k = 0; k < i; ++k) far = far || std::fabs(std::log(sds[i] / sds[k])) > limit;
+  }
+  return far ? "Some predictor variables are on very different scales: consider rescaling" : "";
 }
 
 }  // namespace lmm::internal

@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "formula/model_frame.hpp"
 #include "formula/model_matrix.hpp"
 #include "formula/term_expansion.hpp"
 #include "lmm/error.hpp"
 #include "model/bobyqa.hpp"
+#include "model/convergence_check.hpp"
 #include "model/fixed_effects_matrix.hpp"
 #include "model/profiled_deviance.hpp"
 #include "model/random_effects_term.hpp"
@@ -26,6 +28,7 @@ LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& 
   m.frame = internal::build_model_frame(m.spec, data);
   m.x = internal::model_matrix(m.spec.fixed, m.frame.fixed, m.frame.nobs);
   m.rank_message = internal::drop_rank_deficient_columns(m.x);
+  m.scale_message = internal::check_column_scales(m.x);
   m.terms = internal::build_random_terms(m.spec, m.frame);
   m.y = Eigen::Map<const Eigen::VectorXd>(m.frame.response.data(), static_cast<Eigen::Index>(m.frame.nobs));
   m.deviance = std::make_unique<ProfiledDeviance>(m.terms, m.x.matrix, m.y);
@@ -47,6 +50,7 @@ LinearMixedModel LinearMixedModel::with_response(const Eigen::VectorXd& y) const
   state->x = m.x;
   state->y = y;
   state->rank_message = m.rank_message;
+  state->scale_message = m.scale_message;
   state->deviance = std::make_unique<ProfiledDeviance>(state->terms, state->x.matrix, state->y);
   return LinearMixedModel(std::move(state));
 }
@@ -166,8 +170,12 @@ FitResult LinearMixedModel::fit(const FitOptions& options) const {
   if (options.max_restarts > 0 && near_singular(opt.x, lower, options))
     opt = polish_boundary(f, confirm_optimum(f, std::move(opt), lower, options), lower, options);
 
-  internal::FitInputs inputs{m.formula, m.spec, m.frame, m.terms, m.x, m.y, m.rank_message};
-  return internal::assemble_fit(inputs, *m.deviance, opt, options);
+  // lme4's optwrap() takes the derivatives at the optimizer's answer, f evaluated afresh there.
+  std::optional<internal::ThetaDerivatives> derivatives;
+  if (options.calc_derivatives) derivatives = internal::central_derivatives(f, opt.x, f(opt.x));
+
+  internal::FitInputs inputs{m.formula, m.spec, m.frame, m.terms, m.x, m.y, m.rank_message, m.scale_message};
+  return internal::assemble_fit(inputs, *m.deviance, opt, derivatives ? &*derivatives : nullptr, options);
 }
 
 FitResult fit_lmm(const std::string& formula, const DataFrame& data, const FitOptions& options) {

@@ -24,6 +24,7 @@ struct ModelState {
   DesignMatrix x;
   Eigen::VectorXd y;
   std::string rank_message;
+  std::string scale_message;  // lme4's check.scaleX warning, or ""
   // Points into `terms`: a ModelState is built in place and never copied.
   std::unique_ptr<ProfiledDeviance> deviance;
 };

@@ -18,6 +18,21 @@ ordered_json named(const std::vector<std::string>& names, const Eigen::VectorXd&
 
 ordered_json optional_text(const std::optional<std::string>& s) { return s ? ordered_json(*s) : ordered_json(nullptr); }
 
+// lme4's optinfo$derivs and checkConv()'s largest scaled gradient (null when not evaluated).
+ordered_json derivatives(const FitResult& fit) {
+  ordered_json d;
+  d["gradient"] = ordered_json::array();
+  for (Eigen::Index i = 0; i < fit.theta_gradient.size(); ++i) d["gradient"].push_back(number(fit.theta_gradient[i]));
+  d["hessian"] = ordered_json::array();
+  for (Eigen::Index i = 0; i < fit.theta_hessian.rows(); ++i) {
+    ordered_json row = ordered_json::array();
+    for (Eigen::Index k = 0; k < fit.theta_hessian.cols(); ++k) row.push_back(number(fit.theta_hessian(i, k)));
+    d["hessian"].push_back(row);
+  }
+  d["max_scaled_gradient"] = number(fit.max_scaled_gradient);
+  return d;
+}
+
 }  // namespace
 
 std::string fit_json(const FitResult& fit, int indent) {
@@ -43,8 +58,12 @@ std::string fit_json(const FitResult& fit, int indent) {
                             {"vcov", number(row.vcov)}, {"sdcor", number(row.sdcor)}});
   j["singular"] = fit.singular;
   j["converged"] = fit.converged;
-  j["optimizer"] = {{"name", "nloptwrap (NLOPT_LN_BOBYQA)"}, {"status", fit.optimizer_status}, {"evaluations", fit.evaluations}};
+  j["optimizer"] = {{"name", "nloptwrap (NLOPT_LN_BOBYQA)"},
+                    {"status", fit.optimizer_status},
+                    {"code", fit.optimizer_code},
+                    {"evaluations", fit.evaluations}};
   j["messages"] = fit.messages;
+  j["derivatives"] = derivatives(fit);
   ordered_json ranef = ordered_json::object();
   for (const ConditionalModes& modes : fit.ranef) {
     ordered_json group;

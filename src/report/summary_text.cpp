@@ -22,6 +22,7 @@ using internal::TextMatrix;
 constexpr int kCorrelationMaxTerms = 12;  // getOption("lme4.summary.cor.max")
 const std::string kRankDeficient = "fixed-effect model matrix is rank deficient";
 const std::string kConvergenceCode = "convergence code ";
+const std::string kScaleWarning = "Some predictor variables are on very different scales";
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
@@ -219,11 +220,14 @@ std::string fixed_effects_text(const FitResult& fit, const SummaryOptions& optio
 
 // ---- messages -------------------------------------------------------------------------------
 
-// "fit warnings:": lme4's notes on the fixed-effects model matrix (rank deficiency).
+bool is_fit_warning(const std::string& m) { return starts_with(m, kRankDeficient) || starts_with(m, kScaleWarning); }
+
+// "fit warnings:": lme4's notes on the fixed-effects model matrix (rank deficiency, then the
+// columns' scales).
 std::string fit_warnings_text(const FitResult& fit) {
   std::string out;
   for (const std::string& m : fit.messages)
-    if (starts_with(m, kRankDeficient)) out += m + "\n";
+    if (is_fit_warning(m)) out += m + "\n";
   return out.empty() ? "" : "fit warnings:\n" + out;
 }
 
@@ -246,21 +250,13 @@ std::string nlopt_message(const std::string& status) {
   return status;
 }
 
-// lme4's convergence code: 0, or the nlopt status for a failure or maxeval (as nloptwrap maps it).
-int convergence_code(const FitResult& fit) {
-  if (fit.converged) return 0;
-  for (const std::string& m : fit.messages)
-    if (starts_with(m, kConvergenceCode)) return std::atoi(m.c_str() + kConvergenceCode.size());
-  return fit.optimizer_status == "NLOPT_MAXEVAL_REACHED" ? 5 : -1;
-}
-
 // .prt.warn(): the convergence code line and lme4's convergence messages, when there is either.
 std::string convergence_text(const FitResult& fit) {
   std::vector<std::string> notes;
   for (const std::string& m : fit.messages)
-    if (!starts_with(m, kRankDeficient) && !starts_with(m, kConvergenceCode)) notes.push_back(m);
-  const int code = convergence_code(fit);
-  if (code <= 0 && notes.empty()) return "";
+    if (!is_fit_warning(m) && !starts_with(m, kConvergenceCode)) notes.push_back(m);
+  const int code = fit.optimizer_code;
+  if (code <= 0 && notes.empty()) return "";  // .prt.warn() tests cc > 0
   std::string out = "optimizer (nloptwrap) convergence code: " + std::to_string(code) + " (" +
                     (code == 0 ? std::string("OK") : nlopt_message(fit.optimizer_status)) + ")\n";
   for (const std::string& n : notes) out += n + "\n";
