@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <unordered_map>
+
+#include "util/printf_double.hpp"
 
 namespace lmm::internal {
 
@@ -27,9 +28,7 @@ bool r_text_less(const std::string& a, const std::string& b) {
 std::string r_number_label(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "Inf" : "-Inf";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.15g", value);
-  return buffer;
+  return printf_double("%.15g", value);
 }
 
 void factor_from_text(const std::vector<std::string>& text, const std::vector<unsigned char>& missing,

@@ -1,18 +1,13 @@
 #include "inference/varpar_covariance.hpp"
 
-#include <cstdio>
-
 #include "lmm/error.hpp"
+#include "util/printf_double.hpp"
 
 namespace lmm::internal {
 namespace {
 
 // sprintf("%1.1e", x) for lmerTest's messages.
-std::string short_scientific(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%1.1e", x);
-  return buffer;
-}
+std::string short_scientific(double x) { return printf_double("%1.1e", x); }
 
 }  // namespace
 

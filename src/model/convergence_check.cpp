@@ -2,17 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include "util/printf_double.hpp"
 
 namespace lmm::internal {
 namespace {
 
 // R's "%g" (C's), as gettextf() formats numbers in lme4's messages.
-std::string format_g(double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%g", v);
-  return buffer;
-}
+std::string format_g(double v) { return printf_double("%g", v); }
 
 // f with x_i moved by di.
 double at(const Objective& f, std::vector<double> x, std::size_t i, double di) {

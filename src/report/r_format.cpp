@@ -10,6 +10,8 @@
 #include <limits>
 #include <string_view>
 
+#include "util/printf_double.hpp"
+
 namespace lmm::internal {
 namespace {
 
@@ -31,12 +33,6 @@ double pow10_int(int n) {
     if (k > 1) base *= base;
   }
   return n < 0 ? 1.0 / result : result;
-}
-
-std::string printf_double(const std::string& spec, double x) {
-  char buffer[512];
-  std::snprintf(buffer, sizeof buffer, spec.c_str(), x);
-  return buffer;
 }
 
 // Significant digits when more are asked for than a long double rescaling can deliver: let
