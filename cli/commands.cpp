@@ -19,7 +19,14 @@ DataFrame DataOptions::load() const {
     throw Error(ErrorKind::kUsage, "each --join needs one --by (got " + std::to_string(joins.size()) + " --join and " +
                                        std::to_string(by.size()) + " --by)");
   DataFrame frame = read_csv(data);
-  for (std::size_t k = 0; k < joins.size(); ++k) frame = left_join(frame, read_csv(joins[k]), by[k]);
+  for (std::size_t k = 0; k < joins.size(); ++k) {
+    if (!frame.has(by[k]))
+      throw Error(ErrorKind::kInput, "--by: no column named '" + by[k] + "' in '" + data + "'" +
+                                         (k > 0 ? " or the files joined before '" + joins[k] + "'" : ""));
+    const DataFrame right = read_csv(joins[k]);
+    if (!right.has(by[k])) throw Error(ErrorKind::kInput, "--by: no column named '" + by[k] + "' in '" + joins[k] + "'");
+    frame = left_join(frame, right, by[k]);
+  }
   for (const std::string& name : factors) {
     if (!frame.has(name)) throw Error(ErrorKind::kInput, "--factor: no column named '" + name + "' in the data");
     frame.declare_factor(name);

@@ -13,7 +13,6 @@
 namespace {
 
 using lmm::testing::CliRun;
-using lmm::testing::expect_one_line_error;
 const auto& slurp = lmm::testing::slurp_file;
 const auto& lmm_cli = lmm::testing::run_cli;
 
@@ -145,48 +144,6 @@ TEST(CliAnova, TwoFormulasCompareModels) {
                            "--data ../shared/data/sleepstudy.csv --factor Subject --names sleep0,sleepstudy");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, slurp("tests/golden/anova_sleep.txt"));
-}
-
-
-TEST(CliErrors, MissingFile) {
-  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data /nonexistent.csv"), 3,
-                        "cannot open data file '/nonexistent.csv'");
-}
-
-TEST(CliErrors, UnknownColumnInFormula) {
-  expect_one_line_error(lmm_cli("fit 'mathscore ~ nosuch + (1 | schoolid)' " + kClassroom), 4,
-                        "no column named 'nosuch'");
-}
-
-TEST(CliErrors, FormulaThatDoesNotParse) {
-  expect_one_line_error(lmm_cli("fit 'mathscore ~ ses + (1 | schoolid' " + kClassroom), 4, "position");
-}
-
-TEST(CliErrors, UnknownFactorColumn) {
-  expect_one_line_error(lmm_cli("fit 'mathscore ~ ses + (1 | schoolid)' --data ../shared/data/classroom.csv --factor nope"),
-                        3, "--factor: no column named 'nope'");
-}
-
-TEST(CliErrors, UnknownOptionAndCommand) {
-  expect_one_line_error(lmm_cli("fit 'y ~ (1|g)' --data x.csv --bogus"), 2, "--bogus");
-  expect_one_line_error(lmm_cli("frobnicate"), 2, "frobnicate");
-}
-
-TEST(CliErrors, UnknownDdfMethod) {
-  expect_one_line_error(lmm_cli("fit 'mathscore ~ ses + (1 | schoolid)' " + kClassroom + " --ddf kenward"), 2,
-                        "--ddf");
-}
-
-TEST(CliErrors, JoinWithoutBy) {
-  expect_one_line_error(lmm_cli("fit 'mathach ~ ses + (1 | school)' --data ../shared/data/mathachieve.csv "
-                                "--join ../shared/data/mathachieveschool.csv"),
-                        2, "each --join needs one --by");
-}
-
-TEST(CliErrors, GroupingFactorWithOneLevel) {
-  const std::string path = testing::TempDir() + "/one_level.csv";
-  std::ofstream(path) << "y,x,g\n1,1,a\n2,2,a\n3,1,a\n";
-  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), 5, "grouping factor 'g' must have more than 1");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -201,6 +202,9 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
 }
 
 DataFrame read_csv(const std::string& path, const CsvOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(ErrorKind::kInput, "cannot read data file '" + path + "': it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::kInput, "cannot open data file '" + path + "'");
   std::ostringstream buffer;

@@ -7,6 +7,7 @@
 #include "data/level_order.hpp"
 #include "formula/expression.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::internal {
 namespace {
@@ -41,7 +42,7 @@ class Parser {
  private:
   [[noreturn]] void fail_at(std::size_t at, const std::string& what) const {
     throw Error(ErrorKind::kFormula, "formula error at position " + std::to_string(at + 1) + ": " + what +
-                                         " in '" + text_ + "'");
+                                         " in '" + excerpt(text_, at) + "'");
   }
   [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
 

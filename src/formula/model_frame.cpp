@@ -8,12 +8,13 @@
 
 #include "data/level_order.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::internal {
 namespace {
 
-[[noreturn]] void fail_var(const Expression& e, const std::string& what) {
-  throw Error(ErrorKind::kFormula, "formula term '" + deparse(e) + "': " + what);
+[[noreturn]] void fail_var(const Expression& e, const std::string& what, ErrorKind kind = ErrorKind::kFormula) {
+  throw Error(kind, "formula term '" + excerpt(deparse(e)) + "': " + what);
 }
 
 RawVariable from_column(const Column& c) {
@@ -120,7 +121,10 @@ void check_finite(const RawVariable& raw, const Expression& e) {
   if (raw.var.is_factor) return;
   for (std::size_t i = 0; i < raw.var.values.size(); ++i) {
     if (!raw.missing[i] && !std::isfinite(raw.var.values[i]))
-      fail_var(e, "non-finite value (" + r_number_label(raw.var.values[i]) + ") in data row " + std::to_string(i + 1));
+      fail_var(e,
+               "non-finite value (" + r_number_label(raw.var.values[i]) + ") in data row " + std::to_string(i + 1) +
+                   " (a missing value is written NA or left empty)",
+               ErrorKind::kInput);
   }
 }
 

@@ -5,12 +5,13 @@
 #include <optional>
 
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::internal {
 namespace {
 
 [[noreturn]] void fail(const Expression& e, const std::string& what) {
-  throw Error(ErrorKind::kFormula, "formula term '" + deparse(e) + "': " + what);
+  throw Error(ErrorKind::kFormula, "formula term '" + excerpt(deparse(e)) + "': " + what);
 }
 
 // Terms of a sub-expression, with its say on the intercept: +1 added, -1 removed, 0 silent.
@@ -282,7 +283,7 @@ FormulaSpec analyze_formula(const std::string& formula) {
   const auto fixed = without_bars(rhs);
   spec.fixed = expand_terms(fixed ? *fixed : make_number(1));
   if (spec.random.empty())
-    throw Error(ErrorKind::kModel, "no random effects terms specified in formula '" + formula +
+    throw Error(ErrorKind::kModel, "no random effects terms specified in formula '" + excerpt(formula) +
                                        "' (write one as (1 | group))");
   return spec;
 }

@@ -1,0 +1,290 @@
+// The lmm command's answer to bad input: one line on stderr naming the culprit, nothing on
+// stdout, and an exit code by kind (2 usage, 3 data, 4 formula, 5 a model lme4 also refuses).
+// Valid but unusual input, and hostile sizes, are here too: they must fit, or fail the same way.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli_run.hpp"
+
+namespace {
+
+using lmm::testing::CliRun;
+using lmm::testing::expect_one_line_error;
+const auto& lmm_cli = lmm::testing::run_cli;
+
+constexpr int kUsage = 2, kData = 3, kFormula = 4, kModel = 5;
+
+const std::string kClassroom = "--data ../shared/data/classroom.csv --factor classid,schoolid,classid2";
+
+// Writes `content` to a file in the test's temporary directory and returns its path.
+std::string write_file(const std::string& name, const std::string& content) {
+  const std::string path = testing::TempDir() + "/cli_errors_" + name;
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+// A small valid data set: y and x numeric, t text, g with 8 levels, one a single-level text
+// column, h with one level per row.
+std::string small_data() {
+  std::string csv = "y,x,t,g,one,h\n";
+  for (int i = 0; i < 40; ++i) {
+    csv += std::to_string((i * 37 % 23) / 7.0) + "," + std::to_string((i * 11 % 13) / 3.0) + "," +
+           std::string(1, "abcd"[i % 4]) + ",g" + std::to_string(i % 8) + ",k,h" + std::to_string(i) + "\n";
+  }
+  return csv;
+}
+
+std::string fit_small(const std::string& formula, const std::string& extra = "") {
+  return "fit '" + formula + "' --data " + write_file("small.csv", small_data()) + extra;
+}
+
+// ---- Files ----------------------------------------------------------------------------------
+
+TEST(DataFileErrors, MissingFile) {
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data /nonexistent.csv"), kData,
+                        "cannot open data file '/nonexistent.csv'");
+}
+
+TEST(DataFileErrors, DirectoryIsNotAFile) {
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + testing::TempDir()), kData, "it is a directory");
+}
+
+TEST(DataFileErrors, EmptyFile) {
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + write_file("empty.csv", "")), kData,
+                        "the file is empty");
+}
+
+TEST(DataFileErrors, HeaderWithoutRows) {
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + write_file("header.csv", "y,x,g\n")), kData,
+                        "a header but no data rows");
+}
+
+TEST(DataFileErrors, WrongNumberOfFieldsNamesTheLine) {
+  const std::string path = write_file("fields.csv", "y,x,g\n1,2,a\n\n3,4\n5,6,b\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "line 4: expected 3 fields, found 2");
+}
+
+TEST(DataFileErrors, UnterminatedQuoteNamesTheLine) {
+  const std::string path = write_file("quote.csv", "y,x,g\n1,2,a\n3,4,\"b\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "line 3: unterminated quoted field");
+}
+
+TEST(DataFileErrors, DuplicateColumnNames) {
+  const std::string path = write_file("dup.csv", "y,x,x\n1,2,3\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "duplicate column name 'x'");
+}
+
+TEST(DataFileErrors, InvalidUtf8NamesTheLine) {
+  const std::string path = write_file("latin1.csv", "y,x,g\n1,2,a\n3,4,caf\xe9\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "invalid UTF-8 at line 3");
+}
+
+TEST(DataFileErrors, BinaryContentNamesTheLine) {
+  const std::string path = write_file("binary.csv", std::string("y,x,g\n1,2\0,a\n", 13));
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "binary content (NUL byte) at line 2");
+}
+
+TEST(DataFileErrors, JoinedFileErrorsNameThatFile) {
+  const std::string right = write_file("right_bad.csv", "g,w\ng1,1\ng2\n");
+  const CliRun r = lmm_cli(fit_small("y ~ x + w + (1 | g)", " --join " + right + " --by g"));
+  expect_one_line_error(r, kData, "line 3: expected 2 fields, found 1");
+  EXPECT_NE(r.err.find(right), std::string::npos) << r.err;
+}
+
+// ---- Columns and values ---------------------------------------------------------------------
+
+TEST(ColumnErrors, UnknownColumnInTheFormula) {
+  expect_one_line_error(lmm_cli("fit 'mathscore ~ nosuch + (1 | schoolid)' " + kClassroom), kFormula,
+                        "no column named 'nosuch'");
+}
+
+TEST(ColumnErrors, UnknownFactorColumn) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --factor nope")), kData,
+                        "--factor: no column named 'nope'");
+}
+
+TEST(ColumnErrors, UnknownByColumnNamesTheFile) {
+  const std::string right = write_file("right.csv", "g,w\ng1,1\ng2,2\n");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + w + (1 | g)", " --join " + right + " --by nope")), kData,
+                        "--by: no column named 'nope' in '");
+  const std::string keyless = write_file("keyless.csv", "k,w\ng1,1\ng2,2\n");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + w + (1 | g)", " --join " + keyless + " --by g")), kData,
+                        "--by: no column named 'g' in '" + keyless + "'");
+}
+
+TEST(ColumnErrors, TextResponse) {
+  expect_one_line_error(lmm_cli(fit_small("t ~ x + (1 | g)")), kFormula,
+                        "formula term 't': the response is text (a factor)");
+}
+
+TEST(ColumnErrors, TextColumnInArithmetic) {
+  // A text predictor on its own is a factor, as in R; arithmetic on it is R's error too.
+  expect_one_line_error(lmm_cli(fit_small("y ~ I(t^2) + (1 | g)")), kFormula,
+                        "column 't' is text (a factor) and cannot be used in arithmetic");
+  expect_one_line_error(lmm_cli(fit_small("y ~ log(t) + (1 | g)")), kFormula, "column 't' is text");
+}
+
+TEST(ColumnErrors, NonFiniteValuesNameTheRow) {
+  std::string csv = "y,x,g\n";
+  for (int i = 0; i < 12; ++i) csv += std::to_string(i) + "," + std::to_string(i % 5) + ",g" + std::to_string(i % 3) + "\n";
+  const std::string inf_x = write_file("inf_x.csv", csv + "12,Inf,g0\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + inf_x), kData,
+                        "formula term 'x': non-finite value (Inf) in data row 13");
+  const std::string nan_y = write_file("nan_y.csv", csv + "NaN,1,g0\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + nan_y), kData,
+                        "formula term 'y': non-finite value (NaN) in data row 13");
+  const std::string log_zero = write_file("log_zero.csv", csv);
+  expect_one_line_error(lmm_cli("fit 'y ~ log(x) + (1 | g)' --data " + log_zero), kData,
+                        "formula term 'log(x)': non-finite value (-Inf) in data row 1");
+  // A non-finite value in a column the model does not use is no error.
+  std::string with_unused = "w,y,x,g\n";
+  for (int i = 0; i < 12; ++i)
+    with_unused += std::string(i == 3 ? "Inf" : "1") + "," + std::to_string(i) + "," + std::to_string(i % 5) + ",g" +
+                   std::to_string(i % 3) + "\n";
+  EXPECT_EQ(lmm_cli("fit 'y ~ x + (1 | g)' --data " + write_file("inf_unused.csv", with_unused)).status, 0);
+}
+
+TEST(ColumnErrors, NoCompleteObservations) {
+  const std::string path = write_file("no_complete.csv", "y,x,g\nNA,1,a\n2,NA,b\n3,,c\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData,
+                        "no complete observations: every one of the 3 rows has a missing value");
+}
+
+// ---- Formulas -------------------------------------------------------------------------------
+
+TEST(FormulaErrors, ParseErrorsPointAtThePosition) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g")), kFormula,
+                        "formula error at position 15: expected ')' to close the '(' at position 9");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g) +")), kFormula,
+                        "formula error at position 18: the formula ends where a term was expected");
+  expect_one_line_error(lmm_cli(fit_small("~ x + (1 | g)")), kFormula, "the formula has no response");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x $ z + (1 | g)")), kFormula, "formula error at position 7: unexpected '$'");
+}
+
+TEST(FormulaErrors, DeepParenthesesAreRefusedInOneShortLine) {
+  const std::string deep = std::string(50000, '(') + "x" + std::string(50000, ')');
+  const CliRun r = lmm_cli(fit_small("y ~ " + deep + " + (1 | g)"));
+  expect_one_line_error(r, kFormula, "the formula nests deeper than 200 levels");
+  EXPECT_LT(r.err.size(), 300u) << "the message quotes an excerpt of the formula, not all of it";
+}
+
+// ---- Models lme4 refuses --------------------------------------------------------------------
+
+TEST(ModelChecks, NoRandomEffectsTerms) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x")), kModel, "no random effects terms specified in formula 'y ~ x'");
+}
+
+TEST(ModelChecks, GroupingFactorWithOneLevel) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | one)")), kModel,
+                        "grouping factor 'one' must have more than 1 sampled level (it has 1)");
+}
+
+TEST(ModelChecks, GroupingFactorWithALevelPerObservation) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | h)")), kModel,
+                        "number of levels of each grouping factor must be < number of observations "
+                        "(problems: h, with 40 levels for 40 observations)");
+}
+
+TEST(ModelChecks, MoreRandomEffectsThanObservations) {
+  std::string csv = "y,x,g\n";
+  for (int i = 0; i < 30; ++i) csv += std::to_string(i * 7 % 11) + "," + std::to_string(i % 4) + ",g" + std::to_string(i % 20) + "\n";
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (x | g)' --data " + write_file("many_re.csv", csv)), kModel,
+                        "number of observations (=30) <= number of random effects (=40) for term (x | g); the "
+                        "random-effects parameters and the residual variance are probably unidentifiable");
+}
+
+TEST(ModelChecks, FactorWithOneLevelHasNoContrasts) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + one + (1 | g)")), kModel,
+                        "factor 'one' has a single level in the data used; contrasts need 2 or more levels");
+}
+
+// ---- The command line -----------------------------------------------------------------------
+
+TEST(UsageErrors, UnknownOptionAndCommand) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --bogus")), kUsage, "--bogus");
+  expect_one_line_error(lmm_cli("frobnicate"), kUsage, "unknown command 'frobnicate'");
+}
+
+TEST(UsageErrors, MissingOrInvalidOptionValues) {
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)'"), kUsage, "--data is required");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --max-evaluations 0")), kUsage, "--max-evaluations");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --format yaml")), kUsage, "--format");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --ddf kenward")), kUsage, "--ddf");
+}
+
+TEST(UsageErrors, JoinWithoutBy) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --join x.csv")), kUsage, "each --join needs one --by");
+}
+
+// ---- Hostile sizes --------------------------------------------------------------------------
+
+TEST(HostileSizes, LargeFileWithABadLastRowNamesItsLineAndPrintsNothing) {
+  std::string csv = "y,x,g\n";
+  csv.reserve(20'000'000);
+  for (int i = 0; i < 1'000'000; ++i)
+    csv += std::to_string(i % 997) + "," + std::to_string(i % 13) + ",g" + std::to_string(i % 500) + "\n";
+  csv += "1,2\n";
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + write_file("large.csv", csv)), kData,
+                        "line 1000002: expected 3 fields, found 2");
+}
+
+TEST(HostileSizes, VeryLongHeaderStillFits) {
+  std::string header = "y,x,g", row_tail;
+  for (int c = 0; c < 20000; ++c) {
+    header += ",filler_column_with_a_long_name_" + std::to_string(c);
+    row_tail += ",0";
+  }
+  std::string csv = header + "\n";
+  for (int i = 0; i < 30; ++i)
+    csv += std::to_string(i * 7 % 11) + "," + std::to_string(i % 4) + ",g" + std::to_string(i % 6) + row_tail + "\n";
+  const CliRun r = lmm_cli("fit 'y ~ x + (1 | g)' --format json --data " + write_file("wide.csv", csv));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["nobs"], 30);
+}
+
+TEST(HostileSizes, ManyThousandsOfLevelsFit) {
+  std::string csv = "y,x,g\n";
+  for (int i = 0; i < 60000; ++i)
+    csv += std::to_string((i * 7919) % 1000 / 100.0 + (i % 20000) % 7) + "," + std::to_string(i % 9) + ",level" +
+           std::to_string(i % 20000) + "\n";
+  const CliRun r = lmm_cli("fit 'y ~ x + (1 | g)' --format json --data " + write_file("levels.csv", csv));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["nobs"], 60000);
+  EXPECT_EQ(j["ngroups"]["g"], 20000);
+}
+
+// ---- Valid but unusual input ----------------------------------------------------------------
+
+TEST(UnusualInput, BomCrlfQuotedCommasAndMissingValuesFit) {
+  std::string csv = "\xEF\xBB\xBFy,x,\"site, city\"\r\n";
+  for (int i = 0; i < 24; ++i) {
+    const std::string y = i == 5 ? "NA" : std::to_string(i * 13 % 17);
+    const std::string x = i == 9 ? "" : std::to_string(i % 5);
+    csv += y + "," + x + ",\"Berlin, " + std::to_string(i % 4) + "\"\r\n";
+  }
+  const CliRun r = lmm_cli("fit 'y ~ x + (1 | site..city)' --format json --data " + write_file("unusual.csv", csv));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["nobs"], 22);
+  EXPECT_EQ(j["nobs_dropped"], 2);
+  EXPECT_EQ(j["ngroups"]["site..city"], 4);
+}
+
+TEST(UnusualInput, RankDeficientFixedEffectsDropColumnsWithAMessage) {
+  std::string csv = "y,x,x2,g\n";
+  for (int i = 0; i < 24; ++i)
+    csv += std::to_string(i * 13 % 17) + "," + std::to_string(i % 5) + "," + std::to_string(2 * (i % 5)) + ",g" +
+           std::to_string(i % 4) + "\n";
+  const CliRun r = lmm_cli("fit 'y ~ x + x2 + (1 | g)' --data " + write_file("rank.csv", csv));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("fixed-effect model matrix is rank deficient so dropping 1 column / coefficient"),
+            std::string::npos)
+      << r.out;
+}
+
+}  // namespace
