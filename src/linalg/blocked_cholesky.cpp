@@ -215,9 +215,20 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
   if (q == 1) {  // Lambda_j is a scalar: whole arrays at once
     const double t = tj[0];
     c.l_diag.array() = c.a_diag.array() * (t * t) + 1.0;
-    for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
-      c.l_below[ii].noalias() = factors[static_cast<std::size_t>(j) + 1 + ii].transpose() * c.a_below[ii];
-      c.l_below[ii] *= t;
+    for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {  // T_i' a t, level by level
+      const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
+      small::dispatch<4>(static_cast<int>(ti.rows()), [&](auto QI) {
+        const int qi = small::extent<QI>(static_cast<int>(ti.rows()));
+        for (int g = 0; g < c.levels; ++g) {
+          const double* a = c.a_below[ii].data() + static_cast<Index>(g) * qi;
+          double* l = c.l_below[ii].data() + static_cast<Index>(g) * qi;
+          for (int r = 0; r < qi; ++r) {
+            double s = 0.0;
+            for (int k = 0; k < qi; ++k) s += ti.data()[k + r * qi] * a[k];
+            l[r] = s * t;
+          }
+        }
+      });
     }
     for (const auto& list : c.blocks)
       for (const Block& b : list) {
@@ -235,26 +246,32 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
   double* tmp = scratch_.data();
   for (int g = 0; g < c.levels; ++g) {
     const Index at = static_cast<Index>(g) * q * q;
-    small::sandwich(tj, c.a_diag.data() + at, q, q, tj, c.l_diag.data() + at, tmp);
+    small::sandwich<Q, Q>(tj, c.a_diag.data() + at, q, q, tj, c.l_diag.data() + at, tmp);
     for (int k = 0; k < q; ++k) c.l_diag.data()[at + k + k * q] += 1.0;
   }
   for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
     const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
     const auto qi = static_cast<int>(ti.rows());
-    for (int g = 0; g < c.levels; ++g) {
-      const Index at = static_cast<Index>(g) * q * qi;
-      small::sandwich(ti.data(), c.a_below[ii].data() + at, qi, q, tj, c.l_below[ii].data() + at, tmp);
-    }
+    small::dispatch<4>(qi, [&](auto QI) {
+      for (int g = 0; g < c.levels; ++g) {
+        const Index at = static_cast<Index>(g) * q * qi;
+        small::sandwich<QI, Q>(ti.data(), c.a_below[ii].data() + at, qi, q, tj, c.l_below[ii].data() + at, tmp);
+      }
+    });
   }
   for (const auto& list : c.blocks)
     for (const Block& b : list)
-      small::sandwich(factors[static_cast<std::size_t>(b.term)].data(), c.a_sparse.data() + b.offset, b.rows, q, tj,
-                      c.l_sparse.data() + b.offset, tmp);
+      small::dispatch<4>(b.rows, [&](auto R) {
+        small::sandwich<R, Q>(factors[static_cast<std::size_t>(b.term)].data(), c.a_sparse.data() + b.offset, b.rows,
+                              q, tj, c.l_sparse.data() + b.offset, tmp);
+      });
   const int pp = p_ + 1;
-  for (int g = 0; g < c.levels; ++g) {
-    const Index at = static_cast<Index>(g) * q * pp;
-    small::sandwich(nullptr, c.a_xy.data() + at, pp, q, tj, c.l_xy.data() + at, tmp);
-  }
+  small::dispatch<8>(pp, [&](auto PP) {
+    for (int g = 0; g < c.levels; ++g) {
+      const Index at = static_cast<Index>(g) * q * pp;
+      small::sandwich<PP, Q>(nullptr, c.a_xy.data() + at, pp, q, tj, c.l_xy.data() + at, tmp);
+    }
+  });
 }
 
 // Lambda' A22 Lambda + I on the trailing block's random-effects rows. Only the lower triangle is
@@ -316,15 +333,19 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
   } else {
     for (int g = 0; g < c.levels; ++g) {
       double* lg = c.l_diag.data() + static_cast<Index>(g) * q * q;
-      if (!small::cholesky(lg, q)) return false;
+      if (!small::cholesky<Q>(lg, q)) return false;
       for (auto& below : c.l_below) {
         const auto qi = static_cast<int>(below.rows());
-        small::solve_right_transpose(lg, q, below.data() + static_cast<Index>(g) * q * qi, qi, qi);
+        small::solve_right_transpose<Q>(lg, q, below.data() + static_cast<Index>(g) * q * qi, qi, qi);
       }
       for (const Block& b : c.blocks[static_cast<std::size_t>(g)])
-        small::solve_right_transpose(lg, q, c.l_sparse.data() + b.offset, b.rows, b.rows);
-      small::solve_right_transpose(lg, q, c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, pp);
+        small::solve_right_transpose<Q>(lg, q, c.l_sparse.data() + b.offset, b.rows, b.rows);
     }
+    small::dispatch<8>(pp, [&](auto PP) {
+      for (int g = 0; g < c.levels; ++g)
+        small::solve_right_transpose<Q, PP>(c.l_diag.data() + static_cast<Index>(g) * q * q, q,
+                                            c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, pp);
+    });
   }
 
   // Updates of the later chain terms, term by term.
@@ -353,31 +374,42 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
         for (int r = 0; r < pp; ++r) t[r] -= cg[r] * below[g];
       }
     } else {
-      for (int g = 0; g < c.levels; ++g) {
-        const Index h = parent[static_cast<std::size_t>(g)];
-        const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
-        small::subtract_product(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
-        for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
-          const auto q2 = static_cast<int>(c.l_below[i2].rows());
-          const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
-          small::subtract_product(outer.l_below[i2 - ii - 1].data() + h * qi * q2, q2, b2, q2, bi, qi, q2, qi, q);
+      small::dispatch<4>(qi, [&](auto QI) {
+        for (int g = 0; g < c.levels; ++g) {
+          const Index h = parent[static_cast<std::size_t>(g)];
+          const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
+          small::subtract_product<QI, QI, Q>(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
+          for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
+            const auto q2 = static_cast<int>(c.l_below[i2].rows());
+            const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
+            small::subtract_product<0, QI, Q>(outer.l_below[i2 - ii - 1].data() + h * qi * q2, q2, b2, q2, bi, qi, q2,
+                                              qi, q);
+          }
         }
-        small::subtract_product(outer.l_xy.data() + h * qi * pp, pp, c.l_xy.data() + static_cast<Index>(g) * q * pp, pp,
-                                bi, qi, pp, qi, q);
-      }
+        small::dispatch<8>(pp, [&](auto PP) {
+          for (int g = 0; g < c.levels; ++g) {
+            const Index h = parent[static_cast<std::size_t>(g)];
+            const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
+            small::subtract_product<PP, QI, Q>(outer.l_xy.data() + h * qi * pp, pp,
+                                               c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, bi, qi, pp, qi, q);
+          }
+        });
+      });
     }
     // The level's blocks in the trailing rows, into the same rows of its parent's column.
-    std::size_t first_block = 0;
-    for (int g = 0; g < c.levels; ++g) {
-      const auto& list = c.blocks[static_cast<std::size_t>(g)];
-      const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
-      for (std::size_t k = 0; k < list.size(); ++k) {
-        const Block& b = list[k];
-        small::subtract_product(outer.l_sparse.data() + c.parent_block[ii][first_block + k], b.rows,
-                                c.l_sparse.data() + b.offset, b.rows, bi, qi, b.rows, qi, q);
+    small::dispatch<4>(qi, [&](auto QI) {
+      std::size_t first_block = 0;
+      for (int g = 0; g < c.levels; ++g) {
+        const auto& list = c.blocks[static_cast<std::size_t>(g)];
+        const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
+        for (std::size_t k = 0; k < list.size(); ++k) {
+          const Block& b = list[k];
+          small::subtract_product<0, QI, Q>(outer.l_sparse.data() + c.parent_block[ii][first_block + k], b.rows,
+                                         c.l_sparse.data() + b.offset, b.rows, bi, qi, b.rows, qi, q);
+        }
+        first_block += list.size();
       }
-      first_block += list.size();
-    }
+    });
   }
   // The dense trailing block.
   if (q == 1 && m_re_ >= kColumnBlockedOrder) {

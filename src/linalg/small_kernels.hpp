@@ -1,28 +1,51 @@
 // Kernels on small column-major blocks (a term's q is usually 1 to 4), run once per level and
 // per block at every objective evaluation: plain loops over raw pointers, no temporaries and no
 // allocation, where Eigen's dynamic-size expressions would pay more in dispatch than in flops.
+//
+// A template extent N > 0 fixes that dimension at compile time, so its loops unroll; N = 0 reads
+// it from the argument. The dimension that varies most (the rows of a block) runs in the outer
+// loop, so that the fixed ones form an unrolled body. `dispatch` turns a run-time extent into a
+// compile-time one.
 #pragma once
 
 #include <cmath>
+#include <type_traits>
+#include <utility>
 
 namespace lmm::internal::small {
 
+template <int N>
+constexpr int extent(int runtime) {
+  if constexpr (N > 0) return N;
+  else return runtime;
+}
+
+// Calls f(std::integral_constant<int, n>{}) for n in 1..Max, and f(std::integral_constant<int, 0>{})
+// (the run-time extent) for any other n.
+template <int Max, typename F>
+inline void dispatch(int n, F&& f) {
+  const bool fixed = [&]<int... I>(std::integer_sequence<int, I...>) {
+    return ((n == I + 1 ? (f(std::integral_constant<int, I + 1>{}), true) : false) || ...);
+  }(std::make_integer_sequence<int, Max>{});
+  if (!fixed) f(std::integral_constant<int, 0>{});
+}
+
 // out (rows x cols) = L' a R: a is rows x cols with leading dimension rows, L rows x rows
 // (nullptr: the identity), R cols x cols; tmp holds rows x cols.
-inline void sandwich(const double* left, const double* a, int rows, int cols, const double* right, double* out,
+template <int Rows = 0, int Cols = 0>
+inline void sandwich(const double* left, const double* a, int rows_, int cols_, const double* right, double* out,
                      double* tmp) {
-  for (int c = 0; c < cols; ++c)
-    for (int r = 0; r < rows; ++r) {
+  const int rows = extent<Rows>(rows_), cols = extent<Cols>(cols_);
+  double* ar = left == nullptr ? out : tmp;
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) {
       double s = 0.0;
       for (int k = 0; k < cols; ++k) s += a[r + k * rows] * right[k + c * cols];
-      tmp[r + c * rows] = s;
+      ar[r + c * rows] = s;
     }
+  if (left == nullptr) return;
   for (int c = 0; c < cols; ++c)
     for (int r = 0; r < rows; ++r) {
-      if (left == nullptr) {
-        out[r + c * rows] = tmp[r + c * rows];
-        continue;
-      }
       double s = 0.0;
       for (int k = 0; k < rows; ++k) s += left[k + r * rows] * tmp[k + c * rows];
       out[r + c * rows] = s;
@@ -31,7 +54,9 @@ inline void sandwich(const double* left, const double* a, int rows, int cols, co
 
 // In-place lower Cholesky factor of the q x q block l (the strict upper part is left as is).
 // False when the block is not positive definite.
-inline bool cholesky(double* l, int q) {
+template <int Q = 0>
+inline bool cholesky(double* l, int q_) {
+  const int q = extent<Q>(q_);
   for (int c = 0; c < q; ++c) {
     double d = l[c + c * q];
     for (int k = 0; k < c; ++k) d -= l[c + k * q] * l[c + k * q];
@@ -47,29 +72,33 @@ inline bool cholesky(double* l, int q) {
   return true;
 }
 
-// b (rows x q, leading dimension ldb) <- b L^{-T}, L the lower q x q factor in l.
-inline void solve_right_transpose(const double* l, int q, double* b, int rows, int ldb) {
-  for (int c = 0; c < q; ++c) {
-    double* bc = b + c * ldb;
-    for (int k = 0; k < c; ++k) {
-      const double lck = l[c + k * q];
-      const double* bk = b + k * ldb;
-      for (int r = 0; r < rows; ++r) bc[r] -= bk[r] * lck;
+// b (rows x q, leading dimension ldb) <- b L^{-T}, L the lower q x q factor in l: each row of b
+// by forward substitution.
+template <int Q = 0, int Rows = 0>
+inline void solve_right_transpose(const double* l, int q_, double* b, int rows_, int ldb) {
+  const int q = extent<Q>(q_), rows = extent<Rows>(rows_);
+  double inverse_fixed[Q > 0 ? Q : 1];
+  if constexpr (Q > 0)
+    for (int c = 0; c < Q; ++c) inverse_fixed[c] = 1.0 / l[c + c * Q];
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < q; ++c) {
+      double s = b[r + c * ldb];
+      for (int k = 0; k < c; ++k) s -= b[r + k * ldb] * l[c + k * q];
+      b[r + c * ldb] = s * (Q > 0 ? inverse_fixed[c] : 1.0 / l[c + c * q]);
     }
-    const double inv = 1.0 / l[c + c * q];
-    for (int r = 0; r < rows; ++r) bc[r] *= inv;
-  }
 }
 
 // out (rows x cols, leading dimension ldo) -= a b', a rows x inner (lda), b cols x inner (ldb).
-inline void subtract_product(double* out, int ldo, const double* a, int lda, const double* b, int ldb, int rows,
-                             int cols, int inner) {
-  for (int c = 0; c < cols; ++c)
-    for (int k = 0; k < inner; ++k) {
-      const double bck = b[c + k * ldb];
-      const double* ak = a + k * lda;
-      double* oc = out + c * ldo;
-      for (int r = 0; r < rows; ++r) oc[r] -= ak[r] * bck;
+// Each entry takes its inner terms one at a time, in order.
+template <int Rows = 0, int Cols = 0, int Inner = 0>
+inline void subtract_product(double* out, int ldo, const double* a, int lda, const double* b, int ldb, int rows_,
+                             int cols_, int inner_) {
+  const int rows = extent<Rows>(rows_), cols = extent<Cols>(cols_), inner = extent<Inner>(inner_);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) {
+      double o = out[r + c * ldo];
+      for (int k = 0; k < inner; ++k) o -= a[r + k * lda] * b[c + k * ldb];
+      out[r + c * ldo] = o;
     }
 }
 
