@@ -44,6 +44,16 @@ void corner_crossproduct(const MatrixXd& x, int pp, Eigen::Block<MatrixXd> corne
   }
 }
 
+// out (a.cols() x b.cols(), leading dimension ld) += a.row(i)' b.row(i): one observation's
+// contribution to a crossproduct block, by plain loops: Eigen's general outer product costs more
+// to set up than these few multiplications, once per observation and block.
+void add_row_crossproduct(double* out, Index ld, const MatrixXd& a, const MatrixXd& b, Index i) {
+  for (Index c = 0; c < b.cols(); ++c) {
+    const double bc = b(i, c);
+    for (Index r = 0; r < a.cols(); ++r) out[r + c * ld] += a(i, r) * bc;
+  }
+}
+
 bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
   std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
   for (std::size_t i = 0; i < inner.codes.size(); ++i) {
@@ -92,14 +102,14 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
   const Index width = q * c.levels;
   c.a_diag = MatrixXd::Zero(q, width);
   for (Index i = 0; i < n; ++i)
-    c.a_diag.middleCols(term.codes[i] * q, q).noalias() += term.z.row(i).transpose() * term.z.row(i);
+    add_row_crossproduct(c.a_diag.data() + term.codes[i] * q * q, q, term.z, term.z, i);
   for (int t = j + 1; t < r; ++t) {
     const RandomEffectsTerm& outer = terms[static_cast<std::size_t>(t)];
     std::vector<int> parent(static_cast<std::size_t>(c.levels), 0);
     MatrixXd below = MatrixXd::Zero(outer.q(), width);
     for (Index i = 0; i < n; ++i) {
       parent[static_cast<std::size_t>(term.codes[i])] = outer.codes[i];
-      below.middleCols(term.codes[i] * q, q).noalias() += outer.z.row(i).transpose() * term.z.row(i);
+      add_row_crossproduct(below.data() + term.codes[i] * q * outer.q(), outer.q(), outer.z, term.z, i);
     }
     c.parent.push_back(std::move(parent));
     c.a_below.push_back(std::move(below));
@@ -121,8 +131,7 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
       list.push_back({row, other.q(), t, c.a_sparse.size()});
       c.a_sparse.resize(c.a_sparse.size() + static_cast<std::size_t>(other.q() * q), 0.0);
     }
-    Eigen::Map<MatrixXd> block(c.a_sparse.data() + list.back().offset, other.q(), q);
-    block.noalias() += other.z.row(i).transpose() * term.z.row(i);
+    add_row_crossproduct(c.a_sparse.data() + list.back().offset, other.q(), other.z, term.z, i);
   }
   c.level_rows.assign(static_cast<std::size_t>(c.levels), {});
   for (int g = 0; g < c.levels; ++g)
@@ -130,7 +139,7 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
       for (int row = 0; row < b.rows; ++row) c.level_rows[static_cast<std::size_t>(g)].push_back(b.row + row);
   c.a_xy = MatrixXd::Zero(p_ + 1, width);
   for (Index i = 0; i < n; ++i)
-    c.a_xy.middleCols(term.codes[i] * q, q).noalias() += xy.row(i).transpose() * term.z.row(i);
+    add_row_crossproduct(c.a_xy.data() + term.codes[i] * q * (p_ + 1), p_ + 1, xy, term.z, i);
   c.l_diag = c.a_diag;
   c.l_below = c.a_below;
   c.l_sparse = c.a_sparse;
@@ -171,9 +180,9 @@ void BlockedCholesky::build_trailing(const std::vector<RandomEffectsTerm>& terms
       const Index rt = term_offset_[t - r] + static_cast<Index>(terms[t].codes[i]) * terms[t].q();
       for (std::size_t s = r; s <= t; ++s) {
         const Index rs = term_offset_[s - r] + static_cast<Index>(terms[s].codes[i]) * terms[s].q();
-        a22_.block(rt, rs, terms[t].q(), terms[s].q()).noalias() += terms[t].z.row(i).transpose() * terms[s].z.row(i);
+        add_row_crossproduct(&a22_(rt, rs), m, terms[t].z, terms[s].z, i);
       }
-      a22_.block(m_re_, rt, p_ + 1, terms[t].q()).noalias() += xy.row(i).transpose() * terms[t].z.row(i);
+      add_row_crossproduct(&a22_(m_re_, rt), m, xy, terms[t].z, i);
     }
   }
 }
@@ -353,51 +362,35 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
     ChainTerm& outer = chain_[static_cast<std::size_t>(j) + 1 + ii];
     const int qi = outer.q;
     const std::vector<int>& parent = c.parent[ii];
-    if (q == 1 && qi == 1) {  // scalars: one pass over the levels with plain loops
-      const double* below = c.l_below[ii].data();
-      double* diag = outer.l_diag.data();
-      for (int g = 0; g < c.levels; ++g) diag[parent[static_cast<std::size_t>(g)]] -= below[g] * below[g];
-      for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
-        const Eigen::Index q2 = c.l_below[i2].rows();
-        const double* b2 = c.l_below[i2].data();
-        double* target = outer.l_below[i2 - ii - 1].data();
-        for (int g = 0; g < c.levels; ++g) {
-          double* t = target + parent[static_cast<std::size_t>(g)] * q2;
-          for (Index r = 0; r < q2; ++r) t[r] -= b2[g * q2 + r] * below[g];
-        }
-      }
-      const double* xy = c.l_xy.data();
-      double* target = outer.l_xy.data();
+    small::dispatch<4>(qi, [&](auto QI) {
       for (int g = 0; g < c.levels; ++g) {
-        double* t = target + static_cast<Index>(parent[static_cast<std::size_t>(g)]) * pp;
-        const double* cg = xy + static_cast<Index>(g) * pp;
-        for (int r = 0; r < pp; ++r) t[r] -= cg[r] * below[g];
+        const Index h = parent[static_cast<std::size_t>(g)];
+        const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
+        small::subtract_product<QI, QI, Q>(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
       }
-    } else {
-      small::dispatch<4>(qi, [&](auto QI) {
-        for (int g = 0; g < c.levels; ++g) {
-          const Index h = parent[static_cast<std::size_t>(g)];
-          const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
-          small::subtract_product<QI, QI, Q>(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
-          for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
-            const auto q2 = static_cast<int>(c.l_below[i2].rows());
-            const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
-            small::subtract_product<0, QI, Q>(outer.l_below[i2 - ii - 1].data() + h * qi * q2, q2, b2, q2, bi, qi, q2,
-                                              qi, q);
-          }
-        }
-        small::dispatch<8>(pp, [&](auto PP) {
+      for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
+        const auto q2 = static_cast<int>(c.l_below[i2].rows());
+        small::dispatch<4>(q2, [&](auto Q2) {
           for (int g = 0; g < c.levels; ++g) {
             const Index h = parent[static_cast<std::size_t>(g)];
             const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
-            small::subtract_product<PP, QI, Q>(outer.l_xy.data() + h * qi * pp, pp,
-                                               c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, bi, qi, pp, qi, q);
+            const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
+            small::subtract_product<Q2, QI, Q>(outer.l_below[i2 - ii - 1].data() + h * qi * q2, q2, b2, q2, bi, qi,
+                                               q2, qi, q);
           }
         });
+      }
+      small::dispatch<8>(pp, [&](auto PP) {
+        for (int g = 0; g < c.levels; ++g) {
+          const Index h = parent[static_cast<std::size_t>(g)];
+          const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
+          small::subtract_product<PP, QI, Q>(outer.l_xy.data() + h * qi * pp, pp,
+                                             c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, bi, qi, pp, qi, q);
+        }
       });
-    }
+    });
     // The level's blocks in the trailing rows, into the same rows of its parent's column.
-    small::dispatch<4>(qi, [&](auto QI) {
+    if (m_re_ > 0) small::dispatch<4>(qi, [&](auto QI) {
       std::size_t first_block = 0;
       for (int g = 0; g < c.levels; ++g) {
         const auto& list = c.blocks[static_cast<std::size_t>(g)];
@@ -414,7 +407,7 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
   // The dense trailing block.
   if (q == 1 && m_re_ >= kColumnBlockedOrder) {
     downdate_trailing_by_columns(c);
-  } else {
+  } else if (m_re_ > 0) {
     for (int g = 0; g < c.levels; ++g)
       if (!c.blocks[static_cast<std::size_t>(g)].empty()) downdate_trailing(c, g);
   }
