@@ -41,22 +41,28 @@ std::size_t line_of(std::string_view text, std::size_t offset) {
   return line;
 }
 
-// Splits the text into records of fields; quoted fields with doubled quotes are unescaped into
-// `arena`. Each record remembers the line it starts on.
+// The text split into records of fields, all fields in one array (one allocation, not one per
+// record); quoted fields with doubled quotes are unescaped into `arena`. Each record remembers
+// the line it starts on.
 struct Records {
-  std::vector<std::vector<std::string_view>> fields;
-  std::vector<std::vector<bool>> quoted;
+  std::vector<std::string_view> fields;  // record after record
+  std::vector<std::size_t> starts{0};    // record r's fields are [starts[r], starts[r + 1])
   std::vector<std::size_t> lines;
   std::deque<std::string> arena;
+
+  std::size_t size() const { return lines.size(); }
+  std::size_t width(std::size_t r) const { return starts[r + 1] - starts[r]; }
+  std::string_view field(std::size_t r, std::size_t c) const { return fields[starts[r] + c]; }
 };
 
 Records split_records(std::string_view text, char delimiter, const std::string& source) {
   Records out;
   std::size_t i = 0, line = 1;
   const std::size_t n = text.size();
+  out.fields.reserve(n / 8 + 1);
   while (i < n) {
-    std::vector<std::string_view> record;
-    std::vector<bool> quoted;
+    const std::size_t record_begin = out.fields.size();
+    bool first_quoted = false;
     const std::size_t record_line = line;
     while (true) {
       if (i < n && text[i] == '"') {
@@ -82,8 +88,8 @@ Records split_records(std::string_view text, char delimiter, const std::string& 
           out.arena.push_back(std::move(unescaped));
           body = out.arena.back();
         }
-        record.push_back(body);
-        quoted.push_back(true);
+        if (out.fields.size() == record_begin) first_quoted = true;
+        out.fields.push_back(body);
         i = j + 1;
         while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
           if (text[i] != ' ' && text[i] != '\t')
@@ -93,8 +99,7 @@ Records split_records(std::string_view text, char delimiter, const std::string& 
       } else {
         std::size_t j = i;
         while (j < n && text[j] != delimiter && text[j] != '\n' && text[j] != '\r') ++j;
-        record.push_back(text.substr(i, j - i));
-        quoted.push_back(false);
+        out.fields.push_back(text.substr(i, j - i));
         i = j;
       }
       if (i < n && text[i] == delimiter) { ++i; continue; }
@@ -102,10 +107,11 @@ Records split_records(std::string_view text, char delimiter, const std::string& 
     }
     if (i < n && text[i] == '\r') ++i;
     if (i < n && text[i] == '\n') { ++i; ++line; }
-    const bool blank = record.size() == 1 && record[0].empty() && !quoted[0];
-    if (!blank) {
-      out.fields.push_back(std::move(record));
-      out.quoted.push_back(std::move(quoted));
+    const bool blank = out.fields.size() == record_begin + 1 && out.fields.back().empty() && !first_quoted;
+    if (blank) {
+      out.fields.pop_back();
+    } else {
+      out.starts.push_back(out.fields.size());
       out.lines.push_back(record_line);
     }
   }
@@ -149,14 +155,14 @@ std::string r_column_name(std::string_view raw) {
 
 Column make_column(const std::string& name, const Records& records, std::size_t col,
                    const CsvOptions& options) {
-  const std::size_t rows = records.fields.size() - 1;
+  const std::size_t rows = records.size() - 1;
   Column column;
   column.name = name;
   column.missing.assign(rows, 0);
   column.numbers.assign(rows, 0.0);
   bool numeric = true;
   for (std::size_t r = 0; r < rows; ++r) {
-    const std::string_view field = records.fields[r + 1][col];
+    const std::string_view field = records.field(r + 1, col);
     bool is_na = field.empty();
     for (const auto& na : options.na_strings) is_na = is_na || field == na;
     if (is_na) { column.missing[r] = 1; continue; }
@@ -167,7 +173,7 @@ Column make_column(const std::string& name, const Records& records, std::size_t 
   column.numbers.clear();
   std::vector<std::string> text(rows);
   for (std::size_t r = 0; r < rows; ++r)
-    if (!column.missing[r]) text[r] = std::string(records.fields[r + 1][col]);
+    if (!column.missing[r]) text[r] = std::string(records.field(r + 1, col));
   internal::factor_from_text(text, column.missing, column.codes, column.levels);
   return column;
 }
@@ -182,19 +188,20 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
   if (const auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
     fail(source, "invalid UTF-8 at line " + std::to_string(line_of(text, bad)));
   Records records = split_records(text, options.delimiter, source);
-  if (records.fields.empty()) fail(source, "the file is empty");
-  if (records.fields.size() == 1) fail(source, "a header but no data rows");
-  const auto& header = records.fields[0];
-  for (std::size_t r = 1; r < records.fields.size(); ++r) {
-    if (records.fields[r].size() != header.size())
-      fail(source, "line " + std::to_string(records.lines[r]) + ": expected " + std::to_string(header.size()) +
-                       " fields, found " + std::to_string(records.fields[r].size()));
+  if (records.size() == 0) fail(source, "the file is empty");
+  if (records.size() == 1) fail(source, "a header but no data rows");
+  const std::size_t width = records.width(0);
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    if (records.width(r) != width)
+      fail(source, "line " + std::to_string(records.lines[r]) + ": expected " + std::to_string(width) +
+                       " fields, found " + std::to_string(records.width(r)));
   }
   DataFrame frame;
   std::unordered_set<std::string> seen;
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    if (header[c].empty()) fail(source, "column " + std::to_string(c + 1) + " has an empty name");
-    const std::string name = r_column_name(header[c]);
+  for (std::size_t c = 0; c < width; ++c) {
+    const std::string_view header = records.field(0, c);
+    if (header.empty()) fail(source, "column " + std::to_string(c + 1) + " has an empty name");
+    const std::string name = r_column_name(header);
     if (!seen.insert(name).second) fail(source, "duplicate column name '" + name + "'");
     frame.add(make_column(name, records, c, options));
   }
