@@ -112,6 +112,14 @@ TEST(FormulaErrors, NoRandomTerms) {
             "no random effects terms specified in formula 'y ~ x' (write one as (1 | group))");
 }
 
+// Found by fuzz_formula: the power was cast to int (undefined beyond its range) and each power
+// up to it was expanded in turn. Powers beyond the number of variables add nothing.
+TEST(TermExpansion, PowersBeyondTheVariablesAddNothing) {
+  EXPECT_EQ(fixed_labels("y ~ (a + b)^1e34 + (1 | g)"), (std::vector<std::string>{"a", "b", "a:b"}));
+  EXPECT_EQ(fixed_labels("y ~ (a + b + c)^666669978 + (1 | g)"),
+            (std::vector<std::string>{"a", "b", "c", "a:b", "a:c", "b:c", "a:b:c"}));
+}
+
 TEST(FormulaErrors, DeepNestingIsRefusedNotCrashed) {
   std::string deep = "y ~ " + std::string(5000, '(') + "x" + std::string(5000, ')') + " + (1 | g)";
   EXPECT_NE(formula_error(deep).find("nests deeper than"), std::string::npos);

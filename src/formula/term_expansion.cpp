@@ -83,11 +83,15 @@ class Expander {
       const Expression& power = e.args[1];
       if (power.kind != Expression::Kind::kNumber || power.number < 1 || power.number != std::floor(power.number))
         fail(e, "the power must be a positive whole number");
+      // Each power adds the products of one more term; once that adds nothing, higher powers
+      // add nothing either (a power beyond the number of variables changes nothing).
       Partial out{a.terms, a.intercept};
       std::vector<Term> current = a.terms;
-      for (int k = 1; k < static_cast<int>(power.number); ++k) {
+      for (double k = 1; k < power.number; ++k) {
         current = interact(current, a.terms);
+        const std::size_t before = out.terms.size();
         for (const Term& t : current) add_unique(out.terms, t);
+        if (out.terms.size() == before) break;
       }
       return out;
     }
