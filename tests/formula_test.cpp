@@ -120,6 +120,23 @@ TEST(TermExpansion, PowersBeyondTheVariablesAddNothing) {
             (std::vector<std::string>{"a", "b", "c", "a:b", "a:c", "b:c", "a:b:c"}));
 }
 
+// "v0 op v1 op ... v(n-1)".
+std::string chain(const std::string& op, int n, const std::string& prefix = "v") {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += (i ? op : "") + prefix + std::to_string(i);
+  return out;
+}
+
+// Found fuzzing formulas: a + b + c ... nests one level per operator without recursing in the
+// parser, and overflowed the stack of what walks the tree afterwards.
+TEST(FormulaErrors, LongChainsAreRefusedNotCrashed) {
+  EXPECT_NE(formula_error("y ~ " + chain(" + ", 50000) + " + (1 | g)").find("more than 1000 operators"),
+            std::string::npos);
+  EXPECT_NE(formula_error("y ~ x + (1 | " + chain(":", 20000, "g") + ")").find("more than 1000 operators"),
+            std::string::npos);
+  EXPECT_EQ(fixed_labels("y ~ " + chain(" + ", 900) + " + (1 | g)").size(), 900u);
+}
+
 TEST(FormulaErrors, DeepNestingIsRefusedNotCrashed) {
   std::string deep = "y ~ " + std::string(5000, '(') + "x" + std::string(5000, ')') + " + (1 | g)";
   EXPECT_NE(formula_error(deep).find("nests deeper than"), std::string::npos);
