@@ -137,6 +137,21 @@ TEST(FormulaErrors, LongChainsAreRefusedNotCrashed) {
   EXPECT_EQ(fixed_labels("y ~ " + chain(" + ", 900) + " + (1 | g)").size(), 900u);
 }
 
+// Found fuzzing formulas: expansions exponential in the formula's length hung.
+TEST(FormulaErrors, ExplodingExpansionsAreRefused) {
+  EXPECT_NE(formula_error("y ~ (" + chain(" + ", 22) + ")^22 + (1 | g)").find("expands to more than 1000 terms"),
+            std::string::npos);
+  EXPECT_NE(formula_error("y ~ " + chain("*", 20) + " + (1 | g)").find("expands to more than 1000 terms"),
+            std::string::npos);
+  EXPECT_NE(formula_error("y ~ (" + chain("*", 9) + ")^2 + (1 | g)").find("more than 10000 products of terms"),
+            std::string::npos);
+  std::string nested = "g";
+  for (int i = 0; i < 100; ++i) nested += "/g";
+  EXPECT_NE(formula_error("y ~ x + (1 | " + nested + ")").find("nesting expands to more than 1000 grouping variables"),
+            std::string::npos);
+  EXPECT_EQ(fixed_labels("y ~ " + chain("*", 9) + " + (1 | g)").size(), 511u);
+}
+
 TEST(FormulaErrors, DeepNestingIsRefusedNotCrashed) {
   std::string deep = "y ~ " + std::string(5000, '(') + "x" + std::string(5000, ')') + " + (1 | g)";
   EXPECT_NE(formula_error(deep).find("nests deeper than"), std::string::npos);
