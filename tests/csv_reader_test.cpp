@@ -83,6 +83,16 @@ TEST(CsvReader, DeclaredFactorKeepsNaNAsTheLastLevel) {
   EXPECT_EQ(d.column("g").codes, (std::vector<int>{2, 3, 1, 3, 0, -1}));
 }
 
+// Found by fuzz_csv_reader: -0 was labelled "-0", a level apart from 0 and no match for 0 as a
+// join key or a new data's group. R: as.character(-0) is "0".
+TEST(CsvReader, NegativeZeroIsLabelledZero) {
+  auto d = parse("g\n-0\n0\n1\n");
+  EXPECT_EQ(d.column("g").label(0), "0");
+  d.declare_factor("g");
+  EXPECT_EQ(d.column("g").levels, (std::vector<std::string>{"0", "1"}));
+  EXPECT_EQ(d.column("g").codes, (std::vector<int>{0, 0, 1}));
+}
+
 // R: factor(c(0.3, 0.1 + 0.2)) has one level, "0.3": levels are the numbers as R prints them.
 TEST(CsvReader, DeclaredFactorMergesNumbersThatPrintAlike) {
   auto d = parse("g\n0.3\n0.30000000000000004\n1\n");
