@@ -74,6 +74,33 @@ TEST(CsvReader, DeclaredFactorSortsNumerically) {
   EXPECT_EQ(d.column("g").codes, (std::vector<int>{1, 0, 2, 0}));
 }
 
+// Caught by fuzz_csv_reader: NaN broke the sort's ordering and got another number's code.
+// R: levels(factor(c(2, NaN, 1, NaN, -Inf))) is "-Inf" "1" "2" "NaN".
+TEST(CsvReader, DeclaredFactorKeepsNaNAsTheLastLevel) {
+  auto d = parse("g\n2\nNaN\n1\nNaN\n-Inf\nNA\n");
+  d.declare_factor("g");
+  EXPECT_EQ(d.column("g").levels, (std::vector<std::string>{"-Inf", "1", "2", "NaN"}));
+  EXPECT_EQ(d.column("g").codes, (std::vector<int>{2, 3, 1, 3, 0, -1}));
+}
+
+// Found by fuzz_csv_reader: -0 was labelled "-0", a level apart from 0 and no match for 0 as a
+// join key or a new data's group. R: as.character(-0) is "0".
+TEST(CsvReader, NegativeZeroIsLabelledZero) {
+  auto d = parse("g\n-0\n0\n1\n");
+  EXPECT_EQ(d.column("g").label(0), "0");
+  d.declare_factor("g");
+  EXPECT_EQ(d.column("g").levels, (std::vector<std::string>{"0", "1"}));
+  EXPECT_EQ(d.column("g").codes, (std::vector<int>{0, 0, 1}));
+}
+
+// R: factor(c(0.3, 0.1 + 0.2)) has one level, "0.3": levels are the numbers as R prints them.
+TEST(CsvReader, DeclaredFactorMergesNumbersThatPrintAlike) {
+  auto d = parse("g\n0.3\n0.30000000000000004\n1\n");
+  d.declare_factor("g");
+  EXPECT_EQ(d.column("g").levels, (std::vector<std::string>{"0.3", "1"}));
+  EXPECT_EQ(d.column("g").codes, (std::vector<int>{0, 0, 1}));
+}
+
 TEST(CsvReaderErrors, WrongFieldCountNamesTheLine) {
   EXPECT_EQ(error_of("a,b\n1,2\n3\n"), "data file 'test.csv': line 3: expected 2 fields, found 1");
 }

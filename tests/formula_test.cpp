@@ -112,6 +112,46 @@ TEST(FormulaErrors, NoRandomTerms) {
             "no random effects terms specified in formula 'y ~ x' (write one as (1 | group))");
 }
 
+// Found by fuzz_formula: the power was cast to int (undefined beyond its range) and each power
+// up to it was expanded in turn. Powers beyond the number of variables add nothing.
+TEST(TermExpansion, PowersBeyondTheVariablesAddNothing) {
+  EXPECT_EQ(fixed_labels("y ~ (a + b)^1e34 + (1 | g)"), (std::vector<std::string>{"a", "b", "a:b"}));
+  EXPECT_EQ(fixed_labels("y ~ (a + b + c)^666669978 + (1 | g)"),
+            (std::vector<std::string>{"a", "b", "c", "a:b", "a:c", "b:c", "a:b:c"}));
+}
+
+// "v0 op v1 op ... v(n-1)".
+std::string chain(const std::string& op, int n, const std::string& prefix = "v") {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += (i ? op : "") + prefix + std::to_string(i);
+  return out;
+}
+
+// Found fuzzing formulas: a + b + c ... nests one level per operator without recursing in the
+// parser, and overflowed the stack of what walks the tree afterwards.
+TEST(FormulaErrors, LongChainsAreRefusedNotCrashed) {
+  EXPECT_NE(formula_error("y ~ " + chain(" + ", 50000) + " + (1 | g)").find("more than 1000 operators"),
+            std::string::npos);
+  EXPECT_NE(formula_error("y ~ x + (1 | " + chain(":", 20000, "g") + ")").find("more than 1000 operators"),
+            std::string::npos);
+  EXPECT_EQ(fixed_labels("y ~ " + chain(" + ", 900) + " + (1 | g)").size(), 900u);
+}
+
+// Found fuzzing formulas: expansions exponential in the formula's length hung.
+TEST(FormulaErrors, ExplodingExpansionsAreRefused) {
+  EXPECT_NE(formula_error("y ~ (" + chain(" + ", 22) + ")^22 + (1 | g)").find("expands to more than 1000 terms"),
+            std::string::npos);
+  EXPECT_NE(formula_error("y ~ " + chain("*", 20) + " + (1 | g)").find("expands to more than 1000 terms"),
+            std::string::npos);
+  EXPECT_NE(formula_error("y ~ (" + chain("*", 9) + ")^2 + (1 | g)").find("more than 10000 products of terms"),
+            std::string::npos);
+  std::string nested = "g";
+  for (int i = 0; i < 100; ++i) nested += "/g";
+  EXPECT_NE(formula_error("y ~ x + (1 | " + nested + ")").find("nesting expands to more than 1000 grouping variables"),
+            std::string::npos);
+  EXPECT_EQ(fixed_labels("y ~ " + chain("*", 9) + " + (1 | g)").size(), 511u);
+}
+
 TEST(FormulaErrors, DeepNestingIsRefusedNotCrashed) {
   std::string deep = "y ~ " + std::string(5000, '(') + "x" + std::string(5000, ')') + " + (1 | g)";
   EXPECT_NE(formula_error(deep).find("nests deeper than"), std::string::npos);

@@ -83,6 +83,18 @@ TEST(ModelMatrix, UnknownColumnIsNamed) {
   }
 }
 
+// Found fuzzing fits: a NaN in a numeric grouping column became a level with another level's
+// rows. Like any numeric variable of the model, it is an error naming the row.
+TEST(ModelMatrix, NonFiniteGroupingValueIsAnError) {
+  const lmm::DataFrame d = lmm::read_csv_text("y,g\n1,1\n2,NaN\n3,2\n4,1\n5,2\n", "test.csv");
+  try {
+    build_model_frame(analyze_formula("y ~ 1 + (1 | g)"), d);
+    FAIL() << "no error";
+  } catch (const lmm::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "formula term 'g': non-finite value (NaN) in data row 2");
+  }
+}
+
 // lme4's check.scaleX on the same columns; R: attr(lme4:::checkScaleX(X), "msgScaleX") with
 // x <- c(0.5, 1.5, 2.5, 3.5, 4.5, 5.5), z <- c(2, 3, 1, 5, 4, 6), b <- c(0, 1, 1, 0, 1, 0).
 TEST(FixedEffectsScale, WarnsAsLme4Does) {

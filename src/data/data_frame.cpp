@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "data/level_order.hpp"
 #include "lmm/data_frame.hpp"
@@ -39,18 +40,26 @@ void DataFrame::add(Column column) {
 void DataFrame::declare_factor(const std::string& name) {
   Column& c = column(name);
   if (c.is_factor()) return;
+  // R's factor(): NaN is a level, sorted last; numbers that print alike share a level.
+  const auto less = [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; };
   std::vector<double> distinct;
   for (std::size_t i = 0; i < c.size(); ++i)
     if (!c.is_missing(i)) distinct.push_back(c.numbers[i]);
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::sort(distinct.begin(), distinct.end(), less);
+  distinct.erase(std::unique(distinct.begin(), distinct.end(), [&](double a, double b) { return !less(a, b); }),
+                 distinct.end());
+  c.levels.clear();
+  std::vector<int> level_of(distinct.size());
+  for (std::size_t k = 0; k < distinct.size(); ++k) {
+    std::string label = internal::r_number_label(distinct[k]);
+    if (c.levels.empty() || c.levels.back() != label) c.levels.push_back(std::move(label));
+    level_of[k] = static_cast<int>(c.levels.size()) - 1;
+  }
   c.codes.assign(c.size(), -1);
   for (std::size_t i = 0; i < c.size(); ++i) {
     if (c.is_missing(i)) continue;
-    c.codes[i] = static_cast<int>(std::lower_bound(distinct.begin(), distinct.end(), c.numbers[i]) - distinct.begin());
+    c.codes[i] = level_of[std::lower_bound(distinct.begin(), distinct.end(), c.numbers[i], less) - distinct.begin()];
   }
-  c.levels.clear();
-  for (double v : distinct) c.levels.push_back(internal::r_number_label(v));
   c.numbers.clear();
   c.type = Column::Type::kFactor;
 }

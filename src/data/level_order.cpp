@@ -28,6 +28,7 @@ bool r_text_less(const std::string& a, const std::string& b) {
 std::string r_number_label(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "Inf" : "-Inf";
+  if (value == 0.0) return "0";  // -0 too, as R shows it
   return printf_double("%.15g", value);
 }
 

@@ -13,6 +13,9 @@ namespace lmm::internal {
 namespace {
 
 constexpr int kMaxDepth = 200;
+// A chain such as a + b + c is parsed in a loop but nests to the left, and whatever walks the
+// tree recurses once per operator: bound their number as well.
+constexpr int kMaxOperators = 1000;
 
 class Parser {
  public:
@@ -68,6 +71,8 @@ class Parser {
   };
 
   Expression binary(const std::string& op, std::size_t at, Expression l, Expression r) {
+    if (++operators_ > kMaxOperators)
+      fail_at(at, "the formula has more than " + std::to_string(kMaxOperators) + " operators");
     Expression e = make_binary(op, std::move(l), std::move(r));
     e.position = at;
     return e;
@@ -208,6 +213,7 @@ class Parser {
   const std::string& text_;
   std::size_t pos_ = 0;
   int depth_ = 0;
+  int operators_ = 0;
 };
 
 bool spaced(const std::string& op) { return op != ":" && op != "^"; }

@@ -216,8 +216,9 @@ ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
   const std::size_t n = data.rows();
   std::vector<std::uint8_t> incomplete(n, 0);
   auto use = [&](const Expression& e, bool factor) {
-    RawVariable raw = evaluate_variable(e, data, factor);
-    check_finite(raw, e);
+    RawVariable raw = evaluate(e, data);
+    check_finite(raw, e);  // a numeric grouping variable too, before it becomes a factor
+    if (factor) raw = as_factor(std::move(raw));
     for (std::size_t i = 0; i < n; ++i) incomplete[i] |= raw.missing[i];
     return raw;
   };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 
 #include "lmm/error.hpp"
 #include "util/excerpt.hpp"
@@ -30,10 +31,30 @@ Term join(const Term& a, const Term& b) {
   return out;
 }
 
-std::vector<Term> interact(const std::vector<Term>& a, const std::vector<Term>& b) {
+// (a + b + ...)^k and a * b * ... expand into every product of their terms: a short formula can
+// ask for millions. Refuse more than any model could use, and bound the work of each
+// interaction (and add_unique's scans) with it.
+constexpr std::size_t kMaxTerms = 1000;
+constexpr std::size_t kMaxProducts = 10 * kMaxTerms;
+
+[[noreturn]] void fail_too_many_terms(const Expression& e) {
+  fail(e, "the formula expands to more than " + std::to_string(kMaxTerms) + " terms");
+}
+
+// `e` is the expression interacting a with b, named when the product has too many terms.
+std::vector<Term> interact(const std::vector<Term>& a, const std::vector<Term>& b, const Expression& e) {
+  if (a.size() * b.size() > kMaxProducts)
+    fail(e, "the formula expands to more than " + std::to_string(kMaxProducts) + " products of terms");
   std::vector<Term> out;
-  for (const Term& ta : a)
-    for (const Term& tb : b) add_unique(out, join(ta, tb));
+  std::set<Term> seen;
+  for (const Term& ta : a) {
+    for (const Term& tb : b) {
+      Term t = join(ta, tb);
+      if (!seen.insert(t).second) continue;
+      out.push_back(std::move(t));
+      if (out.size() > kMaxTerms) fail_too_many_terms(e);
+    }
+  }
   return out;
 }
 
@@ -61,8 +82,11 @@ class Expander {
         return {std::vector<Term>{Term{variable(e)}}, 0};
       case K::kCall:
         return {std::vector<Term>{Term{variable(e)}}, 0};
-      case K::kBinary:
-        return expand_binary(e);
+      case K::kBinary: {
+        Partial out = expand_binary(e);
+        if (out.terms.size() > kMaxTerms) fail_too_many_terms(e);
+        return out;
+      }
     }
     return {};
   }
@@ -84,11 +108,15 @@ class Expander {
       const Expression& power = e.args[1];
       if (power.kind != Expression::Kind::kNumber || power.number < 1 || power.number != std::floor(power.number))
         fail(e, "the power must be a positive whole number");
+      // Each power adds the products of one more term; once that adds nothing, higher powers
+      // add nothing either (a power beyond the number of variables changes nothing).
       Partial out{a.terms, a.intercept};
       std::vector<Term> current = a.terms;
-      for (int k = 1; k < static_cast<int>(power.number); ++k) {
-        current = interact(current, a.terms);
+      for (double k = 1; k < power.number; ++k) {
+        current = interact(current, a.terms, e);
+        const std::size_t before = out.terms.size();
         for (const Term& t : current) add_unique(out.terms, t);
+        if (out.terms.size() == before) break;
       }
       return out;
     }
@@ -99,23 +127,23 @@ class Expander {
       for (const Term& t : b.terms) add_unique(out.terms, t);
       out.intercept = b.intercept != 0 ? b.intercept : a.intercept;
     } else if (op == ":") {
-      out.terms = interact(a.terms, b.terms);
+      out.terms = interact(a.terms, b.terms, e);
     } else if (op == "*") {
       out.terms = a.terms;
       for (const Term& t : b.terms) add_unique(out.terms, t);
-      for (const Term& t : interact(a.terms, b.terms)) add_unique(out.terms, t);
+      for (const Term& t : interact(a.terms, b.terms, e)) add_unique(out.terms, t);
       out.intercept = b.intercept != 0 ? b.intercept : a.intercept;
     } else if (op == "/") {
       // a / b = a + (all variables of a):b
       Term all;
       for (const Term& t : a.terms) all = join(all, t);
       out.terms = a.terms;
-      for (const Term& t : interact({all}, b.terms)) add_unique(out.terms, t);
+      for (const Term& t : interact({all}, b.terms, e)) add_unique(out.terms, t);
     } else if (op == "%in%") {
       // a %in% b: each term of a interacted with all variables of b
       Term all;
       for (const Term& t : b.terms) all = join(all, t);
-      out.terms = interact(a.terms, {all});
+      out.terms = interact(a.terms, {all}, e);
     } else {
       fail(e, "unknown operator '" + op + "'");
     }
@@ -182,10 +210,16 @@ std::vector<std::vector<Expression>> grouping_factors(const Expression& g) {
     auto inner = grouping_factors(g.args[1]);
     const std::vector<Expression>& last = outer.back();
     std::vector<std::vector<Expression>> out = outer;
+    std::size_t variables = 0;
+    for (const auto& factors : out) variables += factors.size();
     for (auto in : inner) {
       in.insert(in.end(), last.begin(), last.end());
+      variables += in.size();
       out.push_back(in);
     }
+    // a/b/c/... names each variable once per deeper level: quadratic in the nesting depth.
+    if (variables > kMaxTerms)
+      fail(g, "the nesting expands to more than " + std::to_string(kMaxTerms) + " grouping variables");
     return out;
   }
   if (g.is_binary(":")) {

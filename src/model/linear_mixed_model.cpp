@@ -153,6 +153,10 @@ FitResult LinearMixedModel::fit(const FitOptions& options) const {
   std::string invalid;
   if (!options.IsValid(&invalid)) throw Error(ErrorKind::kUsage, "invalid fit options: " + invalid);
   internal::ModelState& m = *impl_;
+  if (options.reml && m.x.matrix.cols() >= m.y.size())
+    throw Error(ErrorKind::kModel, "the REML criterion is not defined: " + std::to_string(m.x.matrix.cols()) +
+                                       " fixed-effects coefficients for " + std::to_string(m.y.size()) +
+                                       " observations leave no residual degrees of freedom");
   const internal::Objective f = [&](const std::vector<double>& theta) { return (*m.deviance)(theta, options.reml); };
   const auto& lower = m.deviance->lower_bounds();
   std::vector<double> start = m.deviance->start();

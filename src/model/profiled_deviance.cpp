@@ -35,6 +35,7 @@ double ProfiledDeviance::objective_from_factor(bool reml) const {
   const double two_pi = 2.0 * std::numbers::pi;
   if (!reml) return ld + n_ * (1.0 + std::log(two_pi * pwrss / n_));
   const double dof = n_ - p_;
+  if (!(dof > 0.0)) return std::numeric_limits<double>::infinity();  // no residual degrees of freedom
   return ld + cholesky_.log_det_fixed() + dof * (1.0 + std::log(two_pi * pwrss / dof));
 }
 
