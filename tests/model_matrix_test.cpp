@@ -91,7 +91,9 @@ TEST(ModelMatrix, NonFiniteGroupingValueIsAnError) {
     build_model_frame(analyze_formula("y ~ 1 + (1 | g)"), d);
     FAIL() << "no error";
   } catch (const lmm::Error& e) {
-    EXPECT_EQ(std::string(e.what()), "formula term 'g': non-finite value (NaN) in data row 2");
+    EXPECT_EQ(e.kind(), lmm::ErrorKind::kInput);
+    EXPECT_EQ(std::string(e.what()),
+              "formula term 'g': non-finite value (NaN) in data row 2 (a missing value is written NA or left empty)");
   }
 }
 
