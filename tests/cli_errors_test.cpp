@@ -38,6 +38,11 @@ std::string small_data() {
   return csv;
 }
 
+// Fits `y ~ x + (1 | g)` to a file holding `csv` and expects the data error with `words`.
+void expect_data_file_error(const std::string& name, const std::string& csv, const std::string& words) {
+  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + write_file(name, csv)), kData, words);
+}
+
 std::string fit_small(const std::string& formula, const std::string& extra = "") {
   return "fit '" + formula + "' --data " + write_file("small.csv", small_data()) + extra;
 }
@@ -64,28 +69,23 @@ TEST(DataFileErrors, HeaderWithoutRows) {
 }
 
 TEST(DataFileErrors, WrongNumberOfFieldsNamesTheLine) {
-  const std::string path = write_file("fields.csv", "y,x,g\n1,2,a\n\n3,4\n5,6,b\n");
-  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "line 4: expected 3 fields, found 2");
+  expect_data_file_error("fields.csv", "y,x,g\n1,2,a\n\n3,4\n5,6,b\n", "line 4: expected 3 fields, found 2");
 }
 
 TEST(DataFileErrors, UnterminatedQuoteNamesTheLine) {
-  const std::string path = write_file("quote.csv", "y,x,g\n1,2,a\n3,4,\"b\n");
-  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "line 3: unterminated quoted field");
+  expect_data_file_error("quote.csv", "y,x,g\n1,2,a\n3,4,\"b\n", "line 3: unterminated quoted field");
 }
 
 TEST(DataFileErrors, DuplicateColumnNames) {
-  const std::string path = write_file("dup.csv", "y,x,x\n1,2,3\n");
-  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "duplicate column name 'x'");
+  expect_data_file_error("dup.csv", "y,x,x\n1,2,3\n", "duplicate column name 'x'");
 }
 
 TEST(DataFileErrors, InvalidUtf8NamesTheLine) {
-  const std::string path = write_file("latin1.csv", "y,x,g\n1,2,a\n3,4,caf\xe9\n");
-  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "invalid UTF-8 at line 3");
+  expect_data_file_error("latin1.csv", "y,x,g\n1,2,a\n3,4,caf\xe9\n", "invalid UTF-8 at line 3");
 }
 
 TEST(DataFileErrors, BinaryContentNamesTheLine) {
-  const std::string path = write_file("binary.csv", std::string("y,x,g\n1,2\0,a\n", 13));
-  expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData, "binary content (NUL byte) at line 2");
+  expect_data_file_error("binary.csv", std::string("y,x,g\n1,2\0,a\n", 13), "binary content (NUL byte) at line 2");
 }
 
 TEST(DataFileErrors, JoinedFileErrorsNameThatFile) {
