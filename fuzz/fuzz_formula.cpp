@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "formula/expression.hpp"
@@ -49,7 +51,10 @@ double design_cells(const lmm::internal::FormulaSpec& spec, const lmm::internal:
     double total = 1.0;
     for (const auto& term : terms.terms) {
       double product = 1.0;
-      for (int v : term) product *= vars[static_cast<std::size_t>(v)].is_factor ? static_cast<double>(vars[v].levels.size()) : 1.0;
+      for (int v : term) {
+        const lmm::internal::Variable& var = vars[static_cast<std::size_t>(v)];
+        if (var.is_factor) product *= static_cast<double>(var.levels.size());
+      }
       total += product;
     }
     return total;
@@ -64,18 +69,23 @@ double design_cells(const lmm::internal::FormulaSpec& spec, const lmm::internal:
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   const std::string formula(reinterpret_cast<const char*>(bytes), size);
+  std::string text;
   try {
     const lmm::internal::Expression tree = lmm::internal::parse_formula(formula);
     LMM_FUZZ_CHECK(tree.is_binary("~") && tree.args.size() == 2);
-    // deparse() writes what parses back to the same tree (backquoted names aside: R would
-    // re-quote them, lmm shows them bare).
-    const std::string text = lmm::internal::deparse(tree);
-    if (formula.find('`') == std::string::npos) {
-      const lmm::internal::Expression again = lmm::internal::parse_formula(text);
-      LMM_FUZZ_CHECK(lmm::internal::deparse(again) == text);
-    }
+    text = lmm::internal::deparse(tree);
   } catch (const lmm::Error&) {
     return 0;
+  }
+  // deparse() writes what parses back to the same text (backquoted names aside: R would
+  // re-quote them, lmm shows them bare).
+  if (formula.find('`') == std::string::npos) {
+    try {
+      LMM_FUZZ_CHECK(lmm::internal::deparse(lmm::internal::parse_formula(text)) == text);
+    } catch (const lmm::Error& e) {
+      std::fprintf(stderr, "deparse() gave '%s', which does not parse: %s\n", text.c_str(), e.what());
+      std::abort();
+    }
   }
   try {
     const lmm::internal::FormulaSpec spec = lmm::internal::analyze_formula(formula);

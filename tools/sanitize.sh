@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the library, the CLI and the test suite with AddressSanitizer (leaks included) and
 # UndefinedBehaviorSanitizer into build-asan/ (clang, -O1, Eigen's assertions on) and runs the
-# test suite there. Any sanitizer report fails: the tests' own processes stop at the first one,
-# and every report, the CLI's included (tests run it as a child process), is also written to
-# build-asan/sanitizer-logs/, which must stay empty.
+# test suite there. Any sanitizer report fails: a process stops at its first one, and every
+# report, the CLI's included (tests run it as a child process), goes to build-asan/sanitizer-logs/,
+# which must stay empty; the script prints what it holds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
