@@ -8,12 +8,8 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <functional>
-#include <mutex>
 #include <thread>
-#include <vector>
 
 namespace lmm::internal {
 
@@ -30,32 +26,10 @@ inline int& linalg_thread_budget() {
 }
 inline int linalg_threads() { return linalg_thread_budget(); }
 
-// Calls task(index, worker) for index in [0, tasks) on `workers` threads; rethrows the first
-// exception a task threw, after all workers stop.
-inline void parallel_for(int tasks, int workers, const std::function<void(int, int)>& task) {
-  std::atomic<int> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto run = [&](int worker) {
-    if (workers > 1) linalg_thread_budget() = 1;
-    for (int i = next++; i < tasks; i = next++) {
-      try {
-        task(i, worker);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = tasks;
-      }
-    }
-  };
-  if (workers <= 1) {
-    run(0);
-  } else {
-    std::vector<std::thread> pool;
-    for (int w = 0; w < workers; ++w) pool.emplace_back(run, w);
-    for (std::thread& t : pool) t.join();
-  }
-  if (error) std::rethrow_exception(error);
-}
+// Calls task(index, worker) for index in [0, tasks) on `workers` threads of an OpenMP team (the
+// caller is worker 0; the team's threads persist between calls, so a call costs microseconds, not
+// thread start-ups); worker < workers. Rethrows the first exception a task threw, after all
+// workers stop. Defined in parallel.cpp, the one file compiled with OpenMP.
+void parallel_for(int tasks, int workers, const std::function<void(int, int)>& task);
 
 }  // namespace lmm::internal
