@@ -235,4 +235,43 @@ TEST(BlockedCholesky, LargeCrossedDesignUsesTheParallelKernelsAndMatchesDense) {
   budget = saved;
 }
 
+// Heavy users (each meeting 120 of the 300 items, over the 1/6 share) are downdated by one dense
+// product after the scattered updates of the others: same factor as the dense reference, and
+// bit for bit the same on one thread or two.
+TEST(BlockedCholesky, HeavyLevelsOfACrossedDesignUseADenseProductAndMatchDense) {
+  std::mt19937_64 rng(16);
+  std::vector<int> user, item;
+  std::uniform_int_distribution<int> pick_user(0, 399), pick_item(0, 299);
+  for (int i = 0; i < 400; ++i) {
+    user.push_back(i);
+    item.push_back(i % 300);
+  }
+  for (int heavy = 0; heavy < 6; ++heavy)
+    for (int k = 0; k < 120; ++k) {
+      user.push_back(heavy);
+      item.push_back((k * 7 + heavy * 31) % 300);
+    }
+  for (int i = 0; i < 3000; ++i) {
+    user.push_back(pick_user(rng));
+    item.push_back(pick_item(rng));
+  }
+  const auto n = static_cast<int>(user.size());
+  Design d = make_design(n, {user, item}, {400, 300}, {1, 1}, rng);
+  const std::vector<MatrixXd> factors = random_factors(d, rng);
+  int& budget = lmm::internal::linalg_thread_budget();
+  const int saved = budget;
+  budget = 1;
+  BlockedCholesky one(d.terms, d.x, d.y);
+  EXPECT_EQ(one.dense_downdate_levels(), 6);
+  ASSERT_TRUE(one.update(factors));
+  budget = 2;
+  BlockedCholesky two(d.terms, d.x, d.y);
+  ASSERT_TRUE(two.update(factors));
+  EXPECT_EQ(one.log_det_random(), two.log_det_random());
+  EXPECT_EQ(one.pwrss(), two.pwrss());
+  EXPECT_EQ(one.log_det_fixed(), two.log_det_fixed());
+  budget = saved;
+  for (int trial = 0; trial < 2; ++trial) expect_matches_dense(d, random_factors(d, rng), 1);
+}
+
 }  // namespace

@@ -88,7 +88,30 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
   for (int j = 0; j < r; ++j) build_chain_term(j, terms, xy);
   link_parent_blocks();
   build_trailing(terms, xy);
+  choose_dense_levels();
   l22_ = a22_;
+}
+
+void BlockedCholesky::choose_dense_levels() {
+  if (m_re_ < kColumnBlockedOrder) return;
+  const Index m = m_re_ + p_ + 1;
+  for (ChainTerm& c : chain_) {
+    if (c.q != 1) continue;
+    c.is_dense.assign(static_cast<std::size_t>(c.levels), 0);
+    for (int g = 0; g < c.levels; ++g)
+      if (static_cast<Index>(c.level_rows[static_cast<std::size_t>(g)].size()) * kDenseLevelShare >= m_re_) {
+        c.dense_levels.push_back(g);
+        c.is_dense[static_cast<std::size_t>(g)] = 1;
+      }
+    // Zero except at each level's rows, which every update overwrites.
+    c.dense_columns = MatrixXd::Zero(m, static_cast<Index>(c.dense_levels.size()));
+  }
+}
+
+int BlockedCholesky::dense_downdate_levels() const {
+  std::size_t count = 0;
+  for (const ChainTerm& c : chain_) count += c.dense_levels.size();
+  return static_cast<int>(count);
 }
 
 void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTerm>& terms, const MatrixXd& xy) {
@@ -486,7 +509,8 @@ class LogSum {
 // block (about 512 KB of L22) stays in cache while every level's entries in it are subtracted,
 // where level by level the updates land all over L22. Blocks are independent, so they are
 // shared among linalg_threads() threads; each entry is updated in the same order either way.
-void BlockedCholesky::downdate_trailing_by_columns(const ChainTerm& c) {
+// The heavy levels (dense_levels) come after the others, as one product D D' of their columns.
+void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
   const Index ld = l22_.outerStride();
   const Index width = std::max<Index>(8, 65536 / std::max<Index>(1, ld));
   const auto nblocks = static_cast<int>((m_re_ + width - 1) / width);
@@ -501,7 +525,7 @@ void BlockedCholesky::downdate_trailing_by_columns(const ChainTerm& c) {
     std::vector<int>& cursor = cursors[static_cast<std::size_t>(worker)];
     for (int g = 0; g < c.levels; ++g) {
       const auto& list = c.blocks[static_cast<std::size_t>(g)];
-      if (list.empty()) continue;
+      if (list.empty() || c.is_dense[static_cast<std::size_t>(g)]) continue;
       const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
       const auto k = static_cast<int>(rows.size());
       int j = cursor[static_cast<std::size_t>(g)];
@@ -516,6 +540,26 @@ void BlockedCholesky::downdate_trailing_by_columns(const ChainTerm& c) {
       }
       cursor[static_cast<std::size_t>(g)] = j;
     }
+  });
+  if (c.dense_levels.empty()) return;
+  MatrixXd& d = c.dense_columns;
+  for (Index h = 0; h < d.cols(); ++h) {
+    const int g = c.dense_levels[static_cast<std::size_t>(h)];
+    const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
+    const double* v = c.l_sparse.data() + c.blocks[static_cast<std::size_t>(g)].front().offset;
+    double* column = d.col(h).data();
+    for (std::size_t i = 0; i < rows.size(); ++i) column[rows[i]] = v[i];
+    d.col(h).tail(pp) = c.l_xy.col(g);
+  }
+  // L22 -= D D' on the random-effects columns (lower part; the [X y] corner is done per term),
+  // by column panels: a GEMM each.
+  constexpr Index kPanel = 128;
+  const Index m = m_re_ + pp;
+  const auto panels = static_cast<int>((m_re_ + kPanel - 1) / kPanel);
+  parallel_for(panels, worker_count(linalg_threads(), panels), [&](int b, int) {
+    const Index c0 = b * kPanel;
+    const Index cb = std::min<Index>(kPanel, m_re_ - c0);
+    l22_.block(c0, c0, m - c0, cb).noalias() -= d.middleRows(c0, m - c0) * d.middleRows(c0, cb).transpose();
   });
 }
 

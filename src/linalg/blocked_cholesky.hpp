@@ -52,6 +52,8 @@ class BlockedCholesky {
   int nested_terms() const { return static_cast<int>(chain_.size()); }
   // Order of the dense trailing block: random effects of the terms after the chain, plus p + 1.
   int dense_order() const { return m_re_ + p_ + 1; }
+  // How many levels of the chain terms are downdated by a dense product (see ChainTerm).
+  int dense_downdate_levels() const;
 
   // The diagonal blocks of (Lambda'Z'Z Lambda + I)^{-1} at the current factor, as lme4's
   // condVar needs them: for each term, one q x q block per level, side by side (q x q * levels,
@@ -85,6 +87,11 @@ class BlockedCholesky {
     // i's l_sparse of the block at the same rows in the column of the level containing this one.
     std::vector<std::vector<std::size_t>> parent_block;
     Eigen::MatrixXd a_xy, l_xy;                    // (p + 1) x (q * levels)
+    // Levels of a q = 1 term that meet a large share of the trailing rows (heavy users): their
+    // downdate is one dense product, not scattered updates (downdate_trailing_by_columns).
+    std::vector<int> dense_levels;
+    std::vector<char> is_dense;                    // per level
+    Eigen::MatrixXd dense_columns;                 // trailing order x dense_levels: their L21 columns
   };
 
   void build_chain_term(int j, const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& xy);
@@ -100,9 +107,14 @@ class BlockedCholesky {
   template <int Q>
   bool eliminate_chain_term_q(int j);
   void downdate_trailing(const ChainTerm& c, int g);
-  void downdate_trailing_by_columns(const ChainTerm& c);
+  void downdate_trailing_by_columns(ChainTerm& c);
+  void choose_dense_levels();
   // From this many trailing random effects on, a q = 1 chain term downdates by column blocks.
   static constexpr int kColumnBlockedOrder = 256;
+  // A level with at least 1 / kDenseLevelShare of the trailing random effects among its rows is
+  // downdated by a dense product: a scattered update costs about as much as 1/6 of the dense one
+  // per entry it touches, once per pair of its rows.
+  static constexpr int kDenseLevelShare = 6;
 
   int p_ = 0;                 // fixed effects
   int m_re_ = 0;              // random effects of the terms after the chain
