@@ -10,7 +10,8 @@
 # than the budget (at least one run). With --confint, the lmer() fit is done once and the timed
 # call is confint(m) (profile intervals for all parameters, lme4's default). Prints key=value
 # lines: n, runs, lme4_s (median elapsed seconds), objective (REMLcrit, or the deviance with
-# --ml, to 17 digits), messages (count of messages and warnings), and with --confint one
+# --ml, to 17 digits), messages (count of messages and warnings), message (the first one's
+# text, when there is one), and with --confint one
 # `ci NAME LOWER UPPER` line per interval.
 
 suppressPackageStartupMessages(library(lme4))
@@ -47,9 +48,14 @@ d <- read_data(opt$data, unname(joins), opt$factor)
 formula <- as.formula(opt$formula)
 
 n_messages <- 0L
+texts <- character()
+note <- function(cnd) {
+  n_messages <<- n_messages + 1L
+  texts <<- union(texts, trimws(gsub("[[:space:]]+", " ", conditionMessage(cnd))))
+}
 quietly <- function(expr) withCallingHandlers(expr,
-  warning = function(w) { n_messages <<- n_messages + 1L; invokeRestart("muffleWarning") },
-  message = function(m) { n_messages <<- n_messages + 1L; invokeRestart("muffleMessage") })
+  warning = function(w) { note(w); invokeRestart("muffleWarning") },
+  message = function(m) { note(m); invokeRestart("muffleMessage") })
 fit <- function() quietly(lmer(formula, data = d, REML = !opt$ml))
 
 times <- numeric()
@@ -72,6 +78,7 @@ if (opt$confint) {
 cat(sprintf("n=%d\nruns=%d\nlme4_s=%.6f\n", nobs(m), length(times), median(times)))
 cat(sprintf("objective=%.17g\n", if (opt$ml) deviance(m) else REMLcrit(m)))
 cat(sprintf("messages=%d\n", n_messages))
+if (length(texts) > 0) cat(sprintf("message=%s\n", texts[1]))
 if (opt$confint)
   for (k in seq_len(nrow(ci)))
     cat(sprintf("ci %s %.10g %.10g\n", rownames(ci)[k], ci[k, 1], ci[k, 2]))

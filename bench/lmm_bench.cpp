@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
                 fit.evaluations, fit.converged ? 1 : 0, fit.singular ? 1 : 0);
     for (std::size_t i = 0; i < fit.theta.size(); ++i) std::printf("%s%.10g", i ? "," : "", fit.theta[i]);
     std::printf("\n");
+    if (!fit.messages.empty()) std::printf("message=%s\n", fit.messages.front().c_str());
     for (const lmm::ConfidenceInterval& ci : intervals.intervals)
       std::printf("ci %s %.10g %.10g\n", ci.name.c_str(), ci.lower, ci.upper);
   } catch (const lmm::Error& e) {

@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
     }
   }
   const std::vector<std::pair<std::string, long>> cases = {
-      {"crossed_n10k_l1k.csv", 10000}, {"crossed_n100k_l1k.csv", 100000}, {"crossed_n1m_l1k.csv", 1000000}};
+      {"crossed_n10k_l1k.csv", 10000}, {"crossed_n100k_l1k.csv", 100000}, {"crossed_n1m_l1k.csv", 1000000},
+      {"crossed_n3m_l1k.csv", 3000000}};
   for (const auto& [file, n] : cases) {
     benchmark::RegisterBenchmark(("objective/n:" + std::to_string(n)).c_str(), objective_at_fit, file, 1000, 200)
         ->Unit(benchmark::kMillisecond)

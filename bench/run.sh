@@ -48,7 +48,7 @@ CASES=(
   "objective_vs_n;objective;;;;;objective;no"
 )
 QUICK_GROUPS=" seed sleepstudy insteval "
-OBJECTIVE_DATA=(crossed_n10k_l1k crossed_n100k_l1k crossed_n1m_l1k)
+OBJECTIVE_DATA=(crossed_n10k_l1k crossed_n100k_l1k crossed_n1m_l1k crossed_n3m_l1k)
 
 # ---- options ---------------------------------------------------------------------------------
 quick=0; use_r=1; use_process=1; build=1; list=0
@@ -230,6 +230,10 @@ run_case() {
                   END {printf "ci limits differ by at most %.1e of the width (%s)", m, at}' "$TMP/lmm.out" "$TMP/r.out")
         check="$check; $ci"
       fi
+      # convergence or other warnings, from either side
+      lmm_msg=$(kv message "$TMP/lmm.out"); r_msg=$(kv message "$TMP/r.out")
+      [ -n "$lmm_msg" ] && check="$check; lmm: $lmm_msg"
+      [ -n "$r_msg" ] && check="$check; lme4: $r_msg"
     fi
   elif [ "$r_ok" != yes ]; then
     lme4_s="not run"

@@ -376,12 +376,13 @@ std::vector<DataSet> data_sets() {
       {"kb07_like", "kb07-like crossed subjects x items, within factors a, b, c",
        [](const auto& p) { return write_kb07(p, 56, 32, 3, 1004); }},
   };
-  // Scaling series: (1|g1) + (1|g2), uniform counts. n varies at 1000 x 200 levels; levels of
-  // g1 vary at n = 1M (the 1k point is crossed_n1m_l1k).
+  // Scaling series: (1|g1) + (1|g2), uniform counts. n varies at 1000 x 200 levels (3M is past
+  // saturation: every pair of levels is present); levels of g1 vary at n = 1M (the 1k point is
+  // crossed_n1m_l1k).
   const std::vector<std::tuple<std::string, long long, int>> series = {
       {"crossed_n10k_l1k", 10000, 1000},       {"crossed_n100k_l1k", 100000, 1000},
       {"crossed_n1m_l1k", 1000000, 1000},      {"crossed_n1m_l10k", 1000000, 10000},
-      {"crossed_n1m_l100k", 1000000, 100000},
+      {"crossed_n1m_l100k", 1000000, 100000},  {"crossed_n3m_l1k", 3000000, 1000},
   };
   std::uint64_t seed = 2001;
   for (const auto& [name, n, levels] : series) {
