@@ -5,9 +5,9 @@
 set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libnlopt-dev libnlopt-cxx-dev libcli11-dev libfmt-dev
           nlohmann-json3-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev)
-# tools/sanitize.sh and tools/fuzz.sh: clang with its sanitizer and libFuzzer runtimes, and
-# llvm-symbolizer for their stack traces.
-packages+=(clang-14 libclang-rt-14-dev llvm-14)
+# tools/sanitize.sh and tools/fuzz.sh: clang with its sanitizer and libFuzzer runtimes, its
+# OpenMP runtime (g++ brings libgomp itself), and llvm-symbolizer for their stack traces.
+packages+=(clang-14 libclang-rt-14-dev libomp-14-dev llvm-14)
 if [ "${LMM_WITH_R:-0}" = 1 ]; then
   packages+=(r-base-core r-cran-lme4 r-cran-lmertest r-cran-jsonlite)
 fi
