@@ -136,6 +136,25 @@ Design make_design(int n, const std::vector<std::vector<int>>& codes, const std:
   return d;
 }
 
+// The factor on one thread and on two, bit for bit: each entry gets the same operations in the
+// same order on any thread count.
+void expect_same_on_one_and_two_threads(const Design& d, const std::vector<MatrixXd>& factors) {
+  int& budget = lmm::internal::linalg_thread_budget();
+  const int saved = budget;
+  budget = 1;
+  BlockedCholesky one(d.terms, d.x, d.y);
+  const bool one_ok = one.update(factors);
+  budget = 2;
+  BlockedCholesky two(d.terms, d.x, d.y);
+  const bool two_ok = two.update(factors);
+  budget = saved;
+  ASSERT_TRUE(one_ok);
+  ASSERT_TRUE(two_ok);
+  EXPECT_EQ(one.log_det_random(), two.log_det_random());
+  EXPECT_EQ(one.pwrss(), two.pwrss());
+  EXPECT_EQ(one.log_det_fixed(), two.log_det_fixed());
+}
+
 std::vector<MatrixXd> random_factors(const Design& d, std::mt19937_64& rng) {
   std::vector<MatrixXd> out;
   for (const auto& t : d.terms) out.push_back(random_factor(t.q(), rng));
@@ -218,21 +237,9 @@ TEST(BlockedCholesky, LargeCrossedDesignUsesTheParallelKernelsAndMatchesDense) {
   }
   Design d = make_design(n, {user, item}, {700, 600}, {1, 1}, rng);
   const std::vector<MatrixXd> factors = random_factors(d, rng);
-  int& budget = lmm::internal::linalg_thread_budget();
-  const int saved = budget;
-  budget = 1;
-  BlockedCholesky one(d.terms, d.x, d.y);
-  ASSERT_TRUE(one.update(factors));
-  budget = 2;
-  BlockedCholesky two(d.terms, d.x, d.y);
-  ASSERT_TRUE(two.update(factors));
-  EXPECT_GE(two.dense_order(), 512);
-  // Bit for bit: each entry gets the same operations in the same order on any thread count.
-  EXPECT_EQ(one.log_det_random(), two.log_det_random());
-  EXPECT_EQ(one.pwrss(), two.pwrss());
-  EXPECT_EQ(one.log_det_fixed(), two.log_det_fixed());
+  EXPECT_GE(BlockedCholesky(d.terms, d.x, d.y).dense_order(), 512);
+  expect_same_on_one_and_two_threads(d, factors);
   expect_matches_dense(d, factors, 1);
-  budget = saved;
 }
 
 // Heavy users (each meeting 120 of the 300 items, over the 1/6 share) are downdated by one dense
@@ -257,20 +264,8 @@ TEST(BlockedCholesky, HeavyLevelsOfACrossedDesignUseADenseProductAndMatchDense) 
   }
   const auto n = static_cast<int>(user.size());
   Design d = make_design(n, {user, item}, {400, 300}, {1, 1}, rng);
-  const std::vector<MatrixXd> factors = random_factors(d, rng);
-  int& budget = lmm::internal::linalg_thread_budget();
-  const int saved = budget;
-  budget = 1;
-  BlockedCholesky one(d.terms, d.x, d.y);
-  EXPECT_EQ(one.dense_downdate_levels(), 6);
-  ASSERT_TRUE(one.update(factors));
-  budget = 2;
-  BlockedCholesky two(d.terms, d.x, d.y);
-  ASSERT_TRUE(two.update(factors));
-  EXPECT_EQ(one.log_det_random(), two.log_det_random());
-  EXPECT_EQ(one.pwrss(), two.pwrss());
-  EXPECT_EQ(one.log_det_fixed(), two.log_det_fixed());
-  budget = saved;
+  EXPECT_EQ(BlockedCholesky(d.terms, d.x, d.y).dense_downdate_levels(), 6);
+  expect_same_on_one_and_two_threads(d, random_factors(d, rng));
   for (int trial = 0; trial < 2; ++trial) expect_matches_dense(d, random_factors(d, rng), 1);
 }
 
