@@ -74,6 +74,20 @@ TEST(CsvReader, DeclaredFactorSortsNumerically) {
   EXPECT_EQ(d.column("g").codes, (std::vector<int>{1, 0, 2, 0}));
 }
 
+// Whole numbers in a narrow range (identifiers) take the counting path, others the sort: the
+// same levels either way. R: levels(factor(c(-3, 100001, 7, -3, 0))) is "-3" "0" "7" "100001";
+// levels(factor(c(3, 4000000001, 3, 2.5))) is "2.5" "3" "4000000001".
+TEST(CsvReader, DeclaredFactorOfWholeNumbersNarrowOrWide) {
+  auto narrow = parse("g\n-3\n100001\n7\n-3\n0\nNA\n");
+  narrow.declare_factor("g");
+  EXPECT_EQ(narrow.column("g").levels, (std::vector<std::string>{"-3", "0", "7", "100001"}));
+  EXPECT_EQ(narrow.column("g").codes, (std::vector<int>{0, 3, 2, 0, 1, -1}));
+  auto wide = parse("g\n3\n4000000001\n3\n2.5\n");
+  wide.declare_factor("g");
+  EXPECT_EQ(wide.column("g").levels, (std::vector<std::string>{"2.5", "3", "4000000001"}));
+  EXPECT_EQ(wide.column("g").codes, (std::vector<int>{1, 2, 1, 0}));
+}
+
 // Caught by fuzz_csv_reader: NaN broke the sort's ordering and got another number's code.
 // R: levels(factor(c(2, NaN, 1, NaN, -Inf))) is "-Inf" "1" "2" "NaN".
 TEST(CsvReader, DeclaredFactorKeepsNaNAsTheLastLevel) {

@@ -37,17 +37,58 @@ void DataFrame::add(Column column) {
   columns_.push_back(std::move(column));
 }
 
-void DataFrame::declare_factor(const std::string& name) {
-  Column& c = column(name);
-  if (c.is_factor()) return;
-  // R's factor(): NaN is a level, sorted last; numbers that print alike share a level.
+namespace {
+
+// The distinct values of a numeric column in R's factor() order (NaN last) and each row's index
+// among them (-1 where missing), without sorting n values where it need not: whole numbers within
+// a range of at most a few times n (identifiers, codes) are counted in a table instead.
+void distinct_values(const Column& c, std::vector<double>& distinct, std::vector<int>& index) {
+  const std::size_t n = c.size();
+  index.assign(n, -1);
+  double lo = 0.0, hi = 0.0;
+  bool whole = true, any = false;
+  for (std::size_t i = 0; i < n && whole; ++i) {
+    if (c.is_missing(i)) continue;
+    const double v = c.numbers[i];
+    whole = std::isfinite(v) && v == std::trunc(v) && std::abs(v) < 0x1p52;
+    lo = any ? std::min(lo, v) : v;
+    hi = any ? std::max(hi, v) : v;
+    any = true;
+  }
+  if (whole && hi - lo < 4.0 * static_cast<double>(n) + 65536.0) {
+    std::vector<int> slot(static_cast<std::size_t>(hi - lo) + 1, -1);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!c.is_missing(i)) slot[static_cast<std::size_t>(c.numbers[i] - lo)] = 0;
+    for (std::size_t k = 0; k < slot.size(); ++k)
+      if (slot[k] == 0) {
+        slot[k] = static_cast<int>(distinct.size());
+        distinct.push_back(lo + static_cast<double>(k));
+      }
+    for (std::size_t i = 0; i < n; ++i)
+      if (!c.is_missing(i)) index[i] = slot[static_cast<std::size_t>(c.numbers[i] - lo)];
+    return;
+  }
   const auto less = [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; };
-  std::vector<double> distinct;
-  for (std::size_t i = 0; i < c.size(); ++i)
+  for (std::size_t i = 0; i < n; ++i)
     if (!c.is_missing(i)) distinct.push_back(c.numbers[i]);
   std::sort(distinct.begin(), distinct.end(), less);
   distinct.erase(std::unique(distinct.begin(), distinct.end(), [&](double a, double b) { return !less(a, b); }),
                  distinct.end());
+  for (std::size_t i = 0; i < n; ++i)
+    if (!c.is_missing(i))
+      index[i] = static_cast<int>(std::lower_bound(distinct.begin(), distinct.end(), c.numbers[i], less) -
+                                  distinct.begin());
+}
+
+}  // namespace
+
+void DataFrame::declare_factor(const std::string& name) {
+  Column& c = column(name);
+  if (c.is_factor()) return;
+  // R's factor(): NaN is a level, sorted last; numbers that print alike share a level.
+  std::vector<double> distinct;
+  std::vector<int> index;
+  distinct_values(c, distinct, index);
   c.levels.clear();
   std::vector<int> level_of(distinct.size());
   for (std::size_t k = 0; k < distinct.size(); ++k) {
@@ -56,10 +97,8 @@ void DataFrame::declare_factor(const std::string& name) {
     level_of[k] = static_cast<int>(c.levels.size()) - 1;
   }
   c.codes.assign(c.size(), -1);
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    if (c.is_missing(i)) continue;
-    c.codes[i] = level_of[std::lower_bound(distinct.begin(), distinct.end(), c.numbers[i], less) - distinct.begin()];
-  }
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (index[i] >= 0) c.codes[i] = level_of[static_cast<std::size_t>(index[i])];
   c.numbers.clear();
   c.type = Column::Type::kFactor;
 }
