@@ -4,7 +4,6 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
-#include <tuple>
 
 #include "linalg/dense_cholesky.hpp"
 #include "linalg/small_kernels.hpp"
@@ -88,13 +87,19 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
   for (int j = 0; j < r; ++j) build_chain_term(j, terms, xy);
   link_parent_blocks();
   build_trailing(terms, xy);
-  choose_dense_levels();
+  plan_column_blocked_downdate();
   l22_ = a22_;
 }
 
-void BlockedCholesky::choose_dense_levels() {
+Index BlockedCholesky::column_block_width() const {
+  return std::max<Index>(8, 65536 / std::max<Index>(1, m_re_ + p_ + 1));
+}
+
+void BlockedCholesky::plan_column_blocked_downdate() {
   if (m_re_ < kColumnBlockedOrder) return;
   const Index m = m_re_ + p_ + 1;
+  const Index width = column_block_width();
+  const auto nblocks = static_cast<std::size_t>((m_re_ + width - 1) / width);
   for (ChainTerm& c : chain_) {
     if (c.q != 1) continue;
     c.is_dense.assign(static_cast<std::size_t>(c.levels), 0);
@@ -105,6 +110,29 @@ void BlockedCholesky::choose_dense_levels() {
       }
     // Zero except at each level's rows, which every update overwrites.
     c.dense_columns = MatrixXd::Zero(m, static_cast<Index>(c.dense_levels.size()));
+    // Segments: count per block, then fill in level order (a counting sort by block).
+    auto each_segment = [&](auto&& emit) {
+      for (int g = 0; g < c.levels; ++g) {
+        if (c.is_dense[static_cast<std::size_t>(g)]) continue;
+        const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
+        Index last = -1;
+        for (std::size_t j = 0; j < rows.size(); ++j)
+          if (const Index b = rows[j] / width; b != last) {
+            emit(static_cast<std::size_t>(b), g, static_cast<int>(j));
+            last = b;
+          }
+      }
+    };
+    c.segment_start.assign(nblocks + 1, 0);
+    each_segment([&](std::size_t b, int, int) { ++c.segment_start[b + 1]; });
+    for (std::size_t b = 0; b < nblocks; ++b) c.segment_start[b + 1] += c.segment_start[b];
+    c.segment_level.resize(c.segment_start.back());
+    c.segment_first.resize(c.segment_start.back());
+    std::vector<std::size_t> next(c.segment_start.begin(), c.segment_start.end() - 1);
+    each_segment([&](std::size_t b, int g, int j) {
+      c.segment_level[next[b]] = g;
+      c.segment_first[next[b]++] = j;
+    });
   }
 }
 
@@ -137,24 +165,37 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
     c.parent.push_back(std::move(parent));
     c.a_below.push_back(std::move(below));
   }
-  // Block-sparse rows in the trailing block: (level, trailing row, term, observation), sorted
-  // to merge repeats.
+  // Block-sparse rows in the trailing block: the (trailing row, term, observation) entries of
+  // each level, ordered by row and observation to merge repeats. A counting sort by level (which
+  // keeps observation order) leaves only each level's few entries to sort.
   c.blocks.assign(static_cast<std::size_t>(c.levels), {});
-  std::vector<std::tuple<int, int, int, Index>> entries;
-  entries.reserve(static_cast<std::size_t>(n) * terms.size());
+  struct Entry {
+    int row, term;
+    Index i;
+  };
+  const std::size_t later = terms.size() - chain_.size();
+  std::vector<std::size_t> start(static_cast<std::size_t>(c.levels) + 1, 0);
+  for (Index i = 0; i < n; ++i) start[static_cast<std::size_t>(term.codes[i]) + 1] += later;
+  for (int g = 0; g < c.levels; ++g) start[static_cast<std::size_t>(g) + 1] += start[static_cast<std::size_t>(g)];
+  std::vector<Entry> entries(start.back());
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
   for (Index i = 0; i < n; ++i)
     for (std::size_t t = chain_.size(); t < terms.size(); ++t)
-      entries.emplace_back(term.codes[i], term_offset_[t - chain_.size()] + terms[t].codes[i] * terms[t].q(),
-                           static_cast<int>(t), i);
-  std::sort(entries.begin(), entries.end());
-  for (const auto& [g, row, t, i] : entries) {
+      entries[next[static_cast<std::size_t>(term.codes[i])]++] = {
+          term_offset_[t - chain_.size()] + terms[t].codes[i] * terms[t].q(), static_cast<int>(t), i};
+  for (int g = 0; g < c.levels; ++g) {
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(g)]);
+    const auto last = entries.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(g) + 1]);
+    std::sort(first, last, [](const Entry& a, const Entry& b) { return a.row != b.row ? a.row < b.row : a.i < b.i; });
     auto& list = c.blocks[static_cast<std::size_t>(g)];
-    const RandomEffectsTerm& other = terms[static_cast<std::size_t>(t)];
-    if (list.empty() || list.back().row != row) {
-      list.push_back({row, other.q(), t, c.a_sparse.size()});
-      c.a_sparse.resize(c.a_sparse.size() + static_cast<std::size_t>(other.q() * q), 0.0);
+    for (auto e = first; e != last; ++e) {
+      const RandomEffectsTerm& other = terms[static_cast<std::size_t>(e->term)];
+      if (list.empty() || list.back().row != e->row) {
+        list.push_back({e->row, other.q(), e->term, c.a_sparse.size()});
+        c.a_sparse.resize(c.a_sparse.size() + static_cast<std::size_t>(other.q() * q), 0.0);
+      }
+      add_row_crossproduct(c.a_sparse.data() + list.back().offset, other.q(), other.z, term.z, e->i);
     }
-    add_row_crossproduct(c.a_sparse.data() + list.back().offset, other.q(), other.z, term.z, i);
   }
   c.level_rows.assign(static_cast<std::size_t>(c.levels), {});
   for (int g = 0; g < c.levels; ++g)
@@ -507,38 +548,31 @@ class LogSum {
 
 // The same for every level of a q = 1 chain term at once, by blocks of trailing columns: each
 // block (about 512 KB of L22) stays in cache while every level's entries in it are subtracted,
-// where level by level the updates land all over L22. Blocks are independent, so they are
+// where level by level the updates land all over L22. A block visits only the levels with rows
+// in it (its segments, planned once), not every level. Blocks are independent, so they are
 // shared among linalg_threads() threads; each entry is updated in the same order either way.
 // The heavy levels (dense_levels) come after the others, as one product D D' of their columns.
 void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
   const Index ld = l22_.outerStride();
-  const Index width = std::max<Index>(8, 65536 / std::max<Index>(1, ld));
-  const auto nblocks = static_cast<int>((m_re_ + width - 1) / width);
-  const int workers = worker_count(linalg_threads(), nblocks);
+  const Index width = column_block_width();
+  const auto nblocks = static_cast<int>(c.segment_start.size() - 1);
   const int pp = p_ + 1;
-  std::vector<std::vector<int>> cursors(static_cast<std::size_t>(workers),
-                                        std::vector<int>(static_cast<std::size_t>(c.levels), 0));
   double* l = l22_.data();
-  parallel_for(nblocks, workers, [&](int block, int worker) {
-    const Index c0 = block * width;
-    const Index c1 = std::min<Index>(m_re_, c0 + width);
-    std::vector<int>& cursor = cursors[static_cast<std::size_t>(worker)];
-    for (int g = 0; g < c.levels; ++g) {
-      const auto& list = c.blocks[static_cast<std::size_t>(g)];
-      if (list.empty() || c.is_dense[static_cast<std::size_t>(g)]) continue;
+  parallel_for(nblocks, worker_count(linalg_threads(), nblocks), [&](int block, int) {
+    const Index c1 = std::min<Index>(m_re_, (block + 1) * width);
+    for (std::size_t s = c.segment_start[static_cast<std::size_t>(block)];
+         s < c.segment_start[static_cast<std::size_t>(block) + 1]; ++s) {
+      const int g = c.segment_level[s];
       const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
       const auto k = static_cast<int>(rows.size());
-      int j = cursor[static_cast<std::size_t>(g)];
-      while (j < k && rows[static_cast<std::size_t>(j)] < c0) ++j;
-      const double* v = c.l_sparse.data() + list.front().offset;  // in the order of rows
+      const double* v = c.l_sparse.data() + c.blocks[static_cast<std::size_t>(g)].front().offset;  // in row order
       const double* cg = c.l_xy.data() + static_cast<Index>(g) * pp;
-      for (; j < k && rows[static_cast<std::size_t>(j)] < c1; ++j) {
+      for (int j = c.segment_first[s]; j < k && rows[static_cast<std::size_t>(j)] < c1; ++j) {
         double* column = l + static_cast<Index>(rows[static_cast<std::size_t>(j)]) * ld;
         const double vj = v[j];
         for (int i = j; i < k; ++i) column[rows[static_cast<std::size_t>(i)]] -= v[i] * vj;
         for (int r = 0; r < pp; ++r) column[m_re_ + r] -= cg[r] * vj;
       }
-      cursor[static_cast<std::size_t>(g)] = j;
     }
   });
   if (c.dense_levels.empty()) return;

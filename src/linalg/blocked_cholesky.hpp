@@ -92,6 +92,11 @@ class BlockedCholesky {
     std::vector<int> dense_levels;
     std::vector<char> is_dense;                    // per level
     Eigen::MatrixXd dense_columns;                 // trailing order x dense_levels: their L21 columns
+    // The other levels' work by column block of L22 (downdate_trailing_by_columns): block b's
+    // segments are [segment_start[b], segment_start[b + 1]), each a level and the index of its
+    // first row in the block (into level_rows), levels ascending.
+    std::vector<std::size_t> segment_start;
+    std::vector<int> segment_level, segment_first;
   };
 
   void build_chain_term(int j, const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& xy);
@@ -108,9 +113,13 @@ class BlockedCholesky {
   bool eliminate_chain_term_q(int j);
   void downdate_trailing(const ChainTerm& c, int g);
   void downdate_trailing_by_columns(ChainTerm& c);
-  void choose_dense_levels();
+  // For each q = 1 chain term when m_re_ >= kColumnBlockedOrder: which levels are heavy
+  // (downdated by a dense product) and the other levels' segments by column block.
+  void plan_column_blocked_downdate();
   // From this many trailing random effects on, a q = 1 chain term downdates by column blocks.
   static constexpr int kColumnBlockedOrder = 256;
+  // Columns of L22 per block of that downdate: about 512 KB of L22 (at least 8 columns).
+  Eigen::Index column_block_width() const;
   // A level with at least 1 / kDenseLevelShare of the trailing random effects among its rows is
   // downdated by a dense product: a scattered update costs about as much as 1/6 of the dense one
   // per entry it touches, once per pair of its rows.
