@@ -9,7 +9,8 @@
 // `lmm confint` uses all cores). Up to K runs, stopping early once the runs so far
 // took more than the budget (at least one run always completes). Prints key=value lines: the
 // median of each phase over the runs, the number of runs, the process's peak resident memory
-// (getrusage), the objective, the number of objective evaluations and theta, and with --confint one `ci NAME LOWER UPPER` line per
+// (getrusage), the objective, the number of objective evaluations, the time of one evaluation at
+// the fitted theta (evaluation_s), theta, and with --confint one `ci NAME LOWER UPPER` line per
 // interval.
 //
 // A plain steady_clock loop rather than Google Benchmark: the phases are seconds long (one
@@ -81,7 +82,7 @@ int main(int argc, char** argv) {
   spec.factors = lmm::bench::split_list(factors);
 
   try {
-    std::vector<double> load_s, model_s, fit_s, confint_s;
+    std::vector<double> load_s, model_s, fit_s, confint_s, evaluation_s;
     lmm::FitResult fit;
     lmm::ConfintResult intervals;
     std::size_t nobs = 0;
@@ -102,6 +103,13 @@ int main(int argc, char** argv) {
       fit = model.fit(options);
       fit_s.push_back(seconds_since(start));
 
+      // One objective evaluation at the fitted theta, timed over enough calls to last ~10 ms:
+      // with `evaluations`, how much of fit_s the optimizer's evaluations take.
+      const int calls = std::clamp(static_cast<int>(0.01 * fit.evaluations / std::max(fit_s.back(), 1e-9)), 1, 10000);
+      start = std::chrono::steady_clock::now();
+      for (int k = 0; k < calls; ++k) (void)model.objective(fit.theta, !ml);
+      evaluation_s.push_back(seconds_since(start) / calls);
+
       if (with_confint) {
         start = std::chrono::steady_clock::now();
         lmm::ConfintOptions confint_options;  // profile, all parameters, as `lmm confint`
@@ -112,6 +120,7 @@ int main(int argc, char** argv) {
     }
     std::printf("n=%zu\nruns=%zu\nload_s=%.6f\nmodel_s=%.6f\nfit_s=%.6f\n", nobs, load_s.size(), median(load_s),
                 median(model_s), median(fit_s));
+    std::printf("evaluation_s=%.3g\n", median(evaluation_s));
     if (with_confint) std::printf("confint_s=%.6f\n", median(confint_s));
     std::printf("peak_rss_mib=%.0f\n", peak_rss_mib());
     std::printf("objective=%.17g\nevaluations=%d\nconverged=%d\nsingular=%d\ntheta=", fit.objective,
