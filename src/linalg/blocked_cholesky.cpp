@@ -104,7 +104,7 @@ void BlockedCholesky::plan_column_blocked_downdate() {
     if (c.q != 1) continue;
     c.is_dense.assign(static_cast<std::size_t>(c.levels), 0);
     for (int g = 0; g < c.levels; ++g)
-      if (static_cast<Index>(c.level_rows[static_cast<std::size_t>(g)].size()) * kDenseLevelShare >= m_re_) {
+      if (static_cast<Index>(c.row_count(g)) * kDenseLevelShare >= m_re_) {
         c.dense_levels.push_back(g);
         c.is_dense[static_cast<std::size_t>(g)] = 1;
       }
@@ -114,25 +114,20 @@ void BlockedCholesky::plan_column_blocked_downdate() {
     auto each_segment = [&](auto&& emit) {
       for (int g = 0; g < c.levels; ++g) {
         if (c.is_dense[static_cast<std::size_t>(g)]) continue;
-        const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
         Index last = -1;
-        for (std::size_t j = 0; j < rows.size(); ++j)
-          if (const Index b = rows[j] / width; b != last) {
-            emit(static_cast<std::size_t>(b), g, static_cast<int>(j));
+        for (std::size_t j = c.row_start[static_cast<std::size_t>(g)]; j < c.row_start[static_cast<std::size_t>(g) + 1]; ++j)
+          if (const Index b = c.rows[j] / width; b != last) {
+            emit(static_cast<std::size_t>(b), g, j);
             last = b;
           }
       }
     };
     c.segment_start.assign(nblocks + 1, 0);
-    each_segment([&](std::size_t b, int, int) { ++c.segment_start[b + 1]; });
+    each_segment([&](std::size_t b, int, std::size_t) { ++c.segment_start[b + 1]; });
     for (std::size_t b = 0; b < nblocks; ++b) c.segment_start[b + 1] += c.segment_start[b];
-    c.segment_level.resize(c.segment_start.back());
-    c.segment_first.resize(c.segment_start.back());
+    c.segments.resize(c.segment_start.back());
     std::vector<std::size_t> next(c.segment_start.begin(), c.segment_start.end() - 1);
-    each_segment([&](std::size_t b, int g, int j) {
-      c.segment_level[next[b]] = g;
-      c.segment_first[next[b]++] = j;
-    });
+    each_segment([&](std::size_t b, int g, std::size_t j) { c.segments[next[b]++] = {j, g}; });
   }
 }
 
@@ -197,10 +192,12 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
       add_row_crossproduct(c.a_sparse.data() + list.back().offset, other.q(), other.z, term.z, e->i);
     }
   }
-  c.level_rows.assign(static_cast<std::size_t>(c.levels), {});
-  for (int g = 0; g < c.levels; ++g)
+  c.row_start.assign(static_cast<std::size_t>(c.levels) + 1, 0);
+  for (int g = 0; g < c.levels; ++g) {
     for (const Block& b : c.blocks[static_cast<std::size_t>(g)])
-      for (int row = 0; row < b.rows; ++row) c.level_rows[static_cast<std::size_t>(g)].push_back(b.row + row);
+      for (int row = 0; row < b.rows; ++row) c.rows.push_back(b.row + row);
+    c.row_start[static_cast<std::size_t>(g) + 1] = c.rows.size();
+  }
   c.a_xy = MatrixXd::Zero(p_ + 1, width);
   for (Index i = 0; i < n; ++i)
     add_row_crossproduct(c.a_xy.data() + term.codes[i] * q * (p_ + 1), p_ + 1, xy, term.z, i);
@@ -489,8 +486,8 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
 // One small product per level, not per pair of blocks. The [X y] corner is done per term.
 void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
   const auto& list = c.blocks[static_cast<std::size_t>(g)];
-  const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
-  const auto k = static_cast<Index>(rows.size());
+  const int* rows = c.rows.data() + c.row_start[static_cast<std::size_t>(g)];
+  const auto k = static_cast<Index>(c.row_count(g));
   const int q = c.q;
   const Index ld = l22_.outerStride();
   double* l = l22_.data();
@@ -503,19 +500,19 @@ void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
   if (q == 1) {
     const double* v = e_.data();
     for (Index j = 0; j < k; ++j) {
-      double* column = l + static_cast<Index>(rows[static_cast<std::size_t>(j)]) * ld;
+      double* column = l + static_cast<Index>(rows[j]) * ld;
       const double vj = v[j];
-      for (Index i = j; i < k; ++i) column[rows[static_cast<std::size_t>(i)]] -= v[i] * vj;
+      for (Index i = j; i < k; ++i) column[rows[i]] -= v[i] * vj;
     }
   } else {
     ee_.noalias() = e_ * e_.transpose();
     for (Index j = 0; j < k; ++j) {
-      double* column = l + static_cast<Index>(rows[static_cast<std::size_t>(j)]) * ld;
-      for (Index i = j; i < k; ++i) column[rows[static_cast<std::size_t>(i)]] -= ee_(i, j);
+      double* column = l + static_cast<Index>(rows[j]) * ld;
+      for (Index i = j; i < k; ++i) column[rows[i]] -= ee_(i, j);
     }
   }
   ce_.noalias() = c.l_xy.middleCols(static_cast<Index>(g) * q, q) * e_.transpose();
-  for (Index j = 0; j < k; ++j) l22_.col(rows[static_cast<std::size_t>(j)]).segment(m_re_, p_ + 1) -= ce_.col(j);
+  for (Index j = 0; j < k; ++j) l22_.col(rows[j]).segment(m_re_, p_ + 1) -= ce_.col(j);
 }
 
 namespace {
@@ -558,20 +555,33 @@ void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
   const auto nblocks = static_cast<int>(c.segment_start.size() - 1);
   const int pp = p_ + 1;
   double* l = l22_.data();
-  parallel_for(nblocks, worker_count(linalg_threads(), nblocks), [&](int block, int) {
-    const Index c1 = std::min<Index>(m_re_, (block + 1) * width);
-    for (std::size_t s = c.segment_start[static_cast<std::size_t>(block)];
-         s < c.segment_start[static_cast<std::size_t>(block) + 1]; ++s) {
-      const int g = c.segment_level[s];
-      const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
-      const auto k = static_cast<int>(rows.size());
-      const double* v = c.l_sparse.data() + c.blocks[static_cast<std::size_t>(g)].front().offset;  // in row order
-      const double* cg = c.l_xy.data() + static_cast<Index>(g) * pp;
-      for (int j = c.segment_first[s]; j < k && rows[static_cast<std::size_t>(j)] < c1; ++j) {
-        double* column = l + static_cast<Index>(rows[static_cast<std::size_t>(j)]) * ld;
+  // Per segment, the level's rows and values from its first row in the block to its last row:
+  // rows[first, end) and v[first, end) (l_sparse is in the order of rows when q = 1).
+  const int* rows = c.rows.data();
+  const double* v = c.l_sparse.data();
+  const std::size_t* row_start = c.row_start.data();
+  const double* xy = c.l_xy.data();
+  const Index m_re = m_re_;
+  parallel_for(nblocks, worker_count(linalg_threads(), nblocks), [&, l, ld, pp](int block, int) {
+    const Index c1 = std::min<Index>(m_re, (block + 1) * width);
+    const std::size_t s1 = c.segment_start[static_cast<std::size_t>(block) + 1];
+    for (std::size_t s = c.segment_start[static_cast<std::size_t>(block)]; s < s1; ++s) {
+      // The segments' data lie all over memory: fetch the one after next while this one runs.
+      if (s + 2 < s1) {
+        const ChainTerm::Segment& ahead = c.segments[s + 2];
+        __builtin_prefetch(rows + ahead.first);
+        __builtin_prefetch(v + ahead.first);
+        __builtin_prefetch(row_start + ahead.level + 1);
+        __builtin_prefetch(xy + static_cast<Index>(ahead.level) * pp);
+      }
+      const ChainTerm::Segment seg = c.segments[s];
+      const std::size_t end = row_start[static_cast<std::size_t>(seg.level) + 1];
+      const double* cg = xy + static_cast<Index>(seg.level) * pp;
+      for (std::size_t j = seg.first; j < end && rows[j] < c1; ++j) {
+        double* column = l + static_cast<Index>(rows[j]) * ld;
         const double vj = v[j];
-        for (int i = j; i < k; ++i) column[rows[static_cast<std::size_t>(i)]] -= v[i] * vj;
-        for (int r = 0; r < pp; ++r) column[m_re_ + r] -= cg[r] * vj;
+        for (std::size_t i = j; i < end; ++i) column[rows[i]] -= v[i] * vj;
+        for (int r = 0; r < pp; ++r) column[m_re + r] -= cg[r] * vj;
       }
     }
   });
@@ -579,10 +589,9 @@ void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
   MatrixXd& d = c.dense_columns;
   for (Index h = 0; h < d.cols(); ++h) {
     const int g = c.dense_levels[static_cast<std::size_t>(h)];
-    const std::vector<int>& rows = c.level_rows[static_cast<std::size_t>(g)];
-    const double* v = c.l_sparse.data() + c.blocks[static_cast<std::size_t>(g)].front().offset;
     double* column = d.col(h).data();
-    for (std::size_t i = 0; i < rows.size(); ++i) column[rows[i]] = v[i];
+    for (std::size_t i = c.row_start[static_cast<std::size_t>(g)]; i < c.row_start[static_cast<std::size_t>(g) + 1]; ++i)
+      column[c.rows[i]] = c.l_sparse[i];
     d.col(h).tail(pp) = c.l_xy.col(g);
   }
   // L22 -= D D' on the random-effects columns (lower part; the [X y] corner is done per term),

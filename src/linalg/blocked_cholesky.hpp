@@ -81,7 +81,12 @@ class BlockedCholesky {
     std::vector<std::vector<int>> parent;          // [i - j - 1][g]: level of chain term i containing g
     std::vector<Eigen::MatrixXd> a_below, l_below; // [i - j - 1]: q_i x (q * levels)
     std::vector<std::vector<Block>> blocks;        // per level, ascending rows
-    std::vector<std::vector<int>> level_rows;      // per level: the trailing rows its blocks cover
+    // The trailing rows each level's blocks cover, ascending: level g's are
+    // rows[row_start[g], row_start[g + 1]). With q = 1 they are also the level's entries of
+    // l_sparse, at the same positions.
+    std::vector<std::size_t> row_start;
+    std::vector<int> rows;
+    std::size_t row_count(int g) const { return row_start[static_cast<std::size_t>(g) + 1] - row_start[static_cast<std::size_t>(g)]; }
     std::vector<double> a_sparse, l_sparse;
     // [i - j - 1]: for each block (levels in order, blocks in order), the offset into chain term
     // i's l_sparse of the block at the same rows in the column of the level containing this one.
@@ -93,10 +98,14 @@ class BlockedCholesky {
     std::vector<char> is_dense;                    // per level
     Eigen::MatrixXd dense_columns;                 // trailing order x dense_levels: their L21 columns
     // The other levels' work by column block of L22 (downdate_trailing_by_columns): block b's
-    // segments are [segment_start[b], segment_start[b + 1]), each a level and the index of its
-    // first row in the block (into level_rows), levels ascending.
+    // segments are [segment_start[b], segment_start[b + 1]), levels ascending, each a level and
+    // the position (into rows) of its first row in the block.
+    struct Segment {
+      std::size_t first;
+      int level;
+    };
     std::vector<std::size_t> segment_start;
-    std::vector<int> segment_level, segment_first;
+    std::vector<Segment> segments;
   };
 
   void build_chain_term(int j, const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& xy);
