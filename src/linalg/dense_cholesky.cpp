@@ -15,10 +15,10 @@ namespace {
 // The panel depth (the trailing update is a GEMM of this depth) and the width of the column
 // blocks that the threads share. A deeper panel runs the GEMM nearer its peak but lengthens the
 // serial diagonal factor and panel solve of each step; measured on this project's 2-core
-// machine (AVX-512, Eigen's GEMM about 60 GFLOPs a core), depth 256 over blocks of 128 columns
-// factors order 3,709 in 0.17-0.20 s against 0.21-0.25 s with depth 128, and order 5,003 in
-// 0.40-0.42 s against 0.52-0.62 s; below order 2,048 the two are within noise, and depth 128
-// is ahead under 1,000.
+// machine (AVX-512, Eigen's GEMM about 60 GFLOPs a core; runs of the two interleaved), depth
+// 256 over blocks of 128 columns factors order 3,709 in 0.18-0.22 s against 0.21-0.23 s with
+// depth 128, and order 5,003 in 0.41-0.48 s against 0.50-0.59 s; below order 2,048 the two are
+// within noise, and depth 128 is ahead under 1,000.
 constexpr Index kWidth = 128;
 Index panel_depth(Index n) { return n >= 2048 ? 256 : 128; }
 
