@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "linalg/dense_cholesky.hpp"
+#include "linalg/log_sum.hpp"
 #include "linalg/small_kernels.hpp"
 #include "util/parallel.hpp"
 
@@ -21,13 +22,13 @@ namespace {
 // accumulator held in registers, where a general product pays more to set up than to run.
 template <int PP>
 void corner_crossproduct_fixed(const MatrixXd& x, Eigen::Block<MatrixXd> corner) {
-  Eigen::Matrix<double, PP, PP> sum = Eigen::Matrix<double, PP, PP>::Zero();
-  for (Index k = 0; k < x.cols(); ++k) {
-    const Eigen::Map<const Eigen::Matrix<double, PP, 1>> xk(x.data() + k * PP);
-    sum.noalias() += xk * xk.transpose();
-  }
+  double sum[PP][PP] = {};  // [col][row], row >= col: independent accumulators
+  const double* v = x.data();
+  for (Index k = 0; k < x.cols(); ++k, v += PP)
+    for (int col = 0; col < PP; ++col)
+      for (int row = col; row < PP; ++row) sum[col][row] += v[row] * v[col];
   for (int col = 0; col < PP; ++col)
-    for (int row = col; row < PP; ++row) corner(row, col) -= sum(row, col);
+    for (int row = col; row < PP; ++row) corner(row, col) -= sum[col][row];
 }
 
 void corner_crossproduct(const MatrixXd& x, int pp, Eigen::Block<MatrixXd> corner) {
@@ -385,13 +386,32 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
   ChainTerm& c = chain_[static_cast<std::size_t>(j)];
   const int q = Q > 0 ? Q : c.q;
   const int pp = p_ + 1;
-  if (q == 1) {
-    auto d = c.l_diag.row(0).array();
-    if (!(d.minCoeff() > 0.0)) return false;
+  if (q == 1) {  // contiguous arrays over the levels, in SIMD lanes
+    const Index n = c.levels;
+    double* pivot = c.l_diag.data();
+    bool positive = true;
+    for (Index g = 0; g < n; ++g) positive &= pivot[g] > 0.0;  // false for NaN too
+    if (!positive) return false;
+    Eigen::Map<Eigen::ArrayXd> d(pivot, n);
     d = d.sqrt();
-    inverse_ = d.inverse().matrix().transpose();
-    for (auto& below : c.l_below) below.array().rowwise() *= inverse_.transpose().array();
-    c.l_xy.array().rowwise() *= inverse_.transpose().array();
+    inverse_.resize(n);
+    inverse_.array() = d.inverse();
+    const double* inv = inverse_.data();
+    for (auto& below : c.l_below) {
+      const auto qi = static_cast<int>(below.rows());
+      small::dispatch<4>(qi, [&](auto QI) {
+        const int rows = small::extent<QI>(qi);
+        double* v = below.data();
+        for (Index g = 0; g < n; ++g)
+          for (int r = 0; r < rows; ++r) v[g * rows + r] *= inv[g];
+      });
+    }
+    small::dispatch<8>(pp, [&](auto PP) {
+      const int rows = small::extent<PP>(pp);
+      double* v = c.l_xy.data();
+      for (Index g = 0; g < n; ++g)
+        for (int r = 0; r < rows; ++r) v[g * rows + r] *= inv[g];
+    });
     for (int g = 0; g < c.levels; ++g) {
       const auto& list = c.blocks[static_cast<std::size_t>(g)];
       if (list.empty()) continue;  // a level's sparse blocks are contiguous
@@ -515,33 +535,6 @@ void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
   for (Index j = 0; j < k; ++j) l22_.col(rows[j]).segment(m_re_, p_ + 1) -= ce_.col(j);
 }
 
-namespace {
-
-// Sum of the logs of positive numbers, with one log per 8 of them: the product of 8 is renormalized
-// by frexp, so it neither overflows nor underflows for values within 1e-38 and 1e38.
-class LogSum {
- public:
-  void add(double v) {
-    product_ *= v;
-    if (++count_ % 8 == 0) renormalize();
-  }
-  double value() {
-    renormalize();
-    return std::log(product_) + exponent_ * std::numbers::ln2;
-  }
-
- private:
-  void renormalize() {
-    int e = 0;
-    product_ = std::frexp(product_, &e);
-    exponent_ += e;
-  }
-  double product_ = 1.0;
-  double exponent_ = 0.0;
-  int count_ = 0;
-};
-
-}  // namespace
 
 // The same for every level of a q = 1 chain term at once, by blocks of trailing columns: each
 // block (about 512 KB of L22) stays in cache while every level's entries in it are subtracted,
@@ -608,10 +601,9 @@ void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
 
 double BlockedCholesky::log_det_random() const {
   LogSum sum;
-  for (const ChainTerm& c : chain_)
-    for (int g = 0; g < c.levels; ++g)
-      for (int k = 0; k < c.q; ++k) sum.add(c.l_diag(k, static_cast<Index>(g) * c.q + k));
-  for (int r = 0; r < m_re_; ++r) sum.add(l22_(r, r));
+  for (const ChainTerm& c : chain_)  // the diagonal of each q x q block, stored side by side
+    for (int k = 0; k < c.q; ++k) sum.add(c.l_diag.data() + k + k * c.q, c.levels, c.q * c.q);
+  sum.add(l22_.data(), m_re_, l22_.rows() + 1);
   return 2.0 * sum.value();
 }
 
@@ -648,25 +640,41 @@ void BlockedCholesky::solve(Eigen::VectorXd& beta, Eigen::VectorXd& u) const {
     offset[j + 1] = offset[j] + static_cast<Index>(chain_[j].q) * chain_[j].levels;
   u.resize(offset.back() + m_re_);
   u.tail(m_re_) = tail.head(m_re_);
-  // The chain, last term first, level by level: L_g' u_g = c_g - (the blocks below)' (their unknowns).
+  // The chain, last term first, level by level: L_g' u_g = c_g - (the blocks below)' (their
+  // unknowns). Plain loops on the small blocks: no temporaries per level.
+  int max_q = 1;
+  for (const ChainTerm& c : chain_) max_q = std::max(max_q, c.q);
+  std::vector<double> rhs(static_cast<std::size_t>(max_q));
+  const Index pp = p_ + 1;
   for (std::size_t j = chain_.size(); j-- > 0;) {
     const ChainTerm& c = chain_[j];
     const Index q = c.q;
     for (int g = 0; g < c.levels; ++g) {
       const Index col = static_cast<Index>(g) * q;
-      const auto xy = c.l_xy.middleCols(col, q);
-      Eigen::VectorXd rhs = xy.row(p_).transpose() - xy.topRows(p_).transpose() * beta;
-      for (const Block& b : c.blocks[static_cast<std::size_t>(g)]) {
-        Eigen::Map<const MatrixXd> lb(c.l_sparse.data() + b.offset, b.rows, q);
-        rhs.noalias() -= lb.transpose() * tail.segment(b.row, b.rows);
+      for (Index k = 0; k < q; ++k) {
+        const double* xy = c.l_xy.data() + (col + k) * pp;
+        double s = xy[p_];
+        for (Index r = 0; r < p_; ++r) s -= xy[r] * beta[r];
+        for (const Block& b : c.blocks[static_cast<std::size_t>(g)]) {
+          const double* lb = c.l_sparse.data() + b.offset + k * b.rows;
+          for (int i = 0; i < b.rows; ++i) s -= lb[i] * tail[b.row + i];
+        }
+        for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
+          const Index qi = c.l_below[ii].rows();
+          const Index h = c.parent[ii][static_cast<std::size_t>(g)];
+          const double* below = c.l_below[ii].data() + (col + k) * qi;
+          const double* uh = u.data() + offset[j + 1 + ii] + h * qi;
+          for (Index i = 0; i < qi; ++i) s -= below[i] * uh[i];
+        }
+        rhs[static_cast<std::size_t>(k)] = s;
       }
-      for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
-        const Index qi = c.l_below[ii].rows();
-        const Index h = c.parent[ii][static_cast<std::size_t>(g)];
-        rhs.noalias() -= c.l_below[ii].middleCols(col, q).transpose() * u.segment(offset[j + 1 + ii] + h * qi, qi);
+      const double* lg = c.l_diag.data() + col * q;  // back substitution with L_g'
+      for (Index k = q; k-- > 0;) {
+        double s = rhs[static_cast<std::size_t>(k)];
+        for (Index i = k + 1; i < q; ++i) s -= lg[i + k * q] * rhs[static_cast<std::size_t>(i)];
+        rhs[static_cast<std::size_t>(k)] = s / lg[k + k * q];
+        u[offset[j] + col + k] = rhs[static_cast<std::size_t>(k)];
       }
-      c.l_diag.middleCols(col, q).triangularView<Eigen::Lower>().transpose().solveInPlace(rhs);
-      u.segment(offset[j] + col, q) = rhs;
     }
   }
 }
