@@ -301,16 +301,21 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
         }
       });
     }
-    for (const auto& list : c.blocks)
-      for (const Block& b : list) {
-        const MatrixXd& tb = factors[static_cast<std::size_t>(b.term)];
-        if (b.rows == 1) {
-          c.l_sparse[b.offset] = c.a_sparse[b.offset] * tb(0, 0) * t;
-          continue;
-        }
-        Eigen::Map<MatrixXd>(c.l_sparse.data() + b.offset, b.rows, 1).noalias() =
-            t * tb.transpose() * Eigen::Map<const MatrixXd>(c.a_sparse.data() + b.offset, b.rows, 1);
-      }
+    bool diagonal = true;  // every trailing term has q = 1: each trailing row has one scale
+    for (int qt : term_q_) diagonal = diagonal && qt == 1;
+    if (diagonal && m_re_ > 0) {  // l_sparse's entries are at c.rows' positions (q = 1)
+      row_scale_.resize(m_re_);
+      for (Index row = 0; row < m_re_; ++row)
+        row_scale_[row] = t * factors[static_cast<std::size_t>(row_term_[static_cast<std::size_t>(row)]) + chain_.size()](0, 0);
+      const int* rows = c.rows.data();
+      for (std::size_t k = 0; k < c.a_sparse.size(); ++k) c.l_sparse[k] = c.a_sparse[k] * row_scale_[rows[k]];
+    } else if (m_re_ > 0) {
+      for (const auto& list : c.blocks)
+        for (const Block& b : list)
+          Eigen::Map<MatrixXd>(c.l_sparse.data() + b.offset, b.rows, 1).noalias() =
+              t * factors[static_cast<std::size_t>(b.term)].transpose() *
+              Eigen::Map<const MatrixXd>(c.a_sparse.data() + b.offset, b.rows, 1);
+    }
     c.l_xy = c.a_xy * t;
     return;
   }
@@ -389,9 +394,9 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
   if (q == 1) {  // contiguous arrays over the levels, in SIMD lanes
     const Index n = c.levels;
     double* pivot = c.l_diag.data();
-    bool positive = true;
-    for (Index g = 0; g < n; ++g) positive &= pivot[g] > 0.0;  // false for NaN too
-    if (!positive) return false;
+    Index not_positive = 0;  // NaN included
+    for (Index g = 0; g < n; ++g) not_positive += !(pivot[g] > 0.0);
+    if (not_positive > 0) return false;
     Eigen::Map<Eigen::ArrayXd> d(pivot, n);
     d = d.sqrt();
     inverse_.resize(n);
@@ -412,14 +417,12 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
       for (Index g = 0; g < n; ++g)
         for (int r = 0; r < rows; ++r) v[g * rows + r] *= inv[g];
     });
-    for (int g = 0; g < c.levels; ++g) {
-      const auto& list = c.blocks[static_cast<std::size_t>(g)];
-      if (list.empty()) continue;  // a level's sparse blocks are contiguous
-      double* first = c.l_sparse.data() + list.front().offset;
-      double* last = c.l_sparse.data() + list.back().offset + list.back().rows;
-      const double inv = inverse_[g];
-      for (double* v = first; v != last; ++v) *v *= inv;
-    }
+    if (m_re_ > 0)  // with q = 1, level g's entries of l_sparse are [row_start[g], row_start[g + 1])
+      for (Index g = 0; g < n; ++g) {
+        double* v = c.l_sparse.data();
+        for (std::size_t k = c.row_start[static_cast<std::size_t>(g)]; k < c.row_start[static_cast<std::size_t>(g) + 1]; ++k)
+          v[k] *= inv[g];
+      }
   } else {
     for (int g = 0; g < c.levels; ++g) {
       double* lg = c.l_diag.data() + static_cast<Index>(g) * q * q;

@@ -143,6 +143,7 @@ class BlockedCholesky {
   Eigen::MatrixXd e_, ee_, ce_;            // workspace of downdate_trailing
   std::vector<double> scratch_;            // workspace of the small kernels
   Eigen::VectorXd inverse_;                // workspace: 1 / pivots of a q = 1 chain term
+  Eigen::VectorXd row_scale_;              // workspace: the scale of each trailing row (scale_chain_term)
 };
 
 }  // namespace lmm::internal
