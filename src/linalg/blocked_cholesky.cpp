@@ -320,20 +320,58 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
     return;
   }
   double* tmp = scratch_.data();
-  for (int g = 0; g < c.levels; ++g) {
-    const Index at = static_cast<Index>(g) * q * q;
-    small::sandwich<Q, Q>(tj, c.a_diag.data() + at, q, q, tj, c.l_diag.data() + at, tmp);
-    for (int k = 0; k < q; ++k) c.l_diag.data()[at + k + k * q] += 1.0;
-  }
-  for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
-    const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
-    const auto qi = static_cast<int>(ti.rows());
-    small::dispatch<4>(qi, [&](auto QI) {
-      for (int g = 0; g < c.levels; ++g) {
-        const Index at = static_cast<Index>(g) * q * qi;
-        small::sandwich<QI, Q>(ti.data(), c.a_below[ii].data() + at, qi, q, tj, c.l_below[ii].data() + at, tmp);
+  if constexpr (Q == 2) {
+    // vec(T_i' A T_j) = (T_j' kron T_i') vec(A): one fixed 4 x 4 (or 2 x 2) map for all levels,
+    // a few SIMD multiply-adds per level where the two-sided product chains its partial sums.
+    const Eigen::Matrix2d t2 = factors[static_cast<std::size_t>(j)];
+    const Eigen::Matrix4d k_diag = small::kron<2, 2, 2, 2>(t2.transpose(), t2.transpose());
+    const Index n = c.levels;
+    {
+      const double* a = c.a_diag.data();
+      double* l = c.l_diag.data();
+      for (Index g = 0; g < n; ++g) {
+        Eigen::Map<Eigen::Vector4d> lg(l + g * 4);
+        lg.noalias() = k_diag * Eigen::Map<const Eigen::Vector4d>(a + g * 4);
+        lg[0] += 1.0;
+        lg[3] += 1.0;
       }
-    });
+    }
+    for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
+      const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
+      const double* a = c.a_below[ii].data();
+      double* l = c.l_below[ii].data();
+      if (ti.rows() == 2) {
+        const Eigen::Matrix4d k = small::kron<2, 2, 2, 2>(t2.transpose(), ti.transpose());
+        for (Index g = 0; g < n; ++g)
+          Eigen::Map<Eigen::Vector4d>(l + g * 4).noalias() = k * Eigen::Map<const Eigen::Vector4d>(a + g * 4);
+      } else if (ti.rows() == 1) {
+        const Eigen::Matrix2d k = ti(0, 0) * t2.transpose();
+        for (Index g = 0; g < n; ++g)
+          Eigen::Map<Eigen::Vector2d>(l + g * 2).noalias() = k * Eigen::Map<const Eigen::Vector2d>(a + g * 2);
+      } else {
+        const auto qi = static_cast<int>(ti.rows());
+        for (int g = 0; g < c.levels; ++g) {
+          const Index at = static_cast<Index>(g) * q * qi;
+          small::sandwich<0, Q>(ti.data(), c.a_below[ii].data() + at, qi, q, tj, c.l_below[ii].data() + at, tmp);
+        }
+      }
+    }
+  } else {
+    for (int g = 0; g < c.levels; ++g) {
+      const Index at = static_cast<Index>(g) * q * q;
+      small::sandwich<Q, Q>(tj, c.a_diag.data() + at, q, q, tj, c.l_diag.data() + at, tmp);
+      for (int k = 0; k < q; ++k) c.l_diag.data()[at + k + k * q] += 1.0;
+    }
+    for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
+      const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
+      const auto qi = static_cast<int>(ti.rows());
+      small::dispatch<4>(qi, [&](auto QI) {
+        for (int g = 0; g < c.levels; ++g) {
+          const Index at = static_cast<Index>(g) * q * qi;
+          small::sandwich<QI, Q>(ti.data(), c.a_below[ii].data() + at, qi, q, tj, c.l_below[ii].data() + at, tmp);
+        }
+      });
+    }
   }
   for (const auto& list : c.blocks)
     for (const Block& b : list)
@@ -343,9 +381,19 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
       });
   const int pp = p_ + 1;
   small::dispatch<8>(pp, [&](auto PP) {
-    for (int g = 0; g < c.levels; ++g) {
-      const Index at = static_cast<Index>(g) * q * pp;
-      small::sandwich<PP, Q>(nullptr, c.a_xy.data() + at, pp, q, tj, c.l_xy.data() + at, tmp);
+    if constexpr (Q > 0 && PP() > 0) {  // each level's (p + 1) x q block times T_j, at fixed size
+      using Block = Eigen::Matrix<double, PP(), Q>;
+      const Eigen::Matrix<double, Q, Q> t = factors[static_cast<std::size_t>(j)];
+      const double* a = c.a_xy.data();
+      double* l = c.l_xy.data();
+      const Index n = c.levels;
+      for (Index g = 0; g < n; ++g)
+        Eigen::Map<Block>(l + g * Q * PP()).noalias() = Eigen::Map<const Block>(a + g * Q * PP()) * t;
+    } else {
+      for (int g = 0; g < c.levels; ++g) {
+        const Index at = static_cast<Index>(g) * q * pp;
+        small::sandwich<PP, Q>(nullptr, c.a_xy.data() + at, pp, q, tj, c.l_xy.data() + at, tmp);
+      }
     }
   });
 }
@@ -423,6 +471,52 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
         for (std::size_t k = c.row_start[static_cast<std::size_t>(g)]; k < c.row_start[static_cast<std::size_t>(g) + 1]; ++k)
           v[k] *= inv[g];
       }
+  } else if constexpr (Q == 2) {
+    // First every level's 2 x 2 factor and the reciprocals of its pivots, in a loop of
+    // independent iterations (so the square roots and divisions of many levels overlap), then
+    // the divisions of the blocks below as multiplications.
+    const Index n = c.levels;
+    inverse_.resize(2 * n);
+    double* inv = inverse_.data();
+    double* diag = c.l_diag.data();
+    Index not_positive = 0;  // NaN included
+    for (Index g = 0; g < n; ++g) {
+      double* l = diag + 4 * g;
+      not_positive += !(l[0] > 0.0);
+      const double l00 = std::sqrt(l[0]), r0 = 1.0 / l00, l10 = l[1] * r0, d1 = l[3] - l10 * l10;
+      not_positive += !(d1 > 0.0);
+      const double l11 = std::sqrt(d1);
+      l[0] = l00;
+      l[1] = l10;
+      l[3] = l11;
+      inv[2 * g] = r0;
+      inv[2 * g + 1] = 1.0 / l11;
+    }
+    if (not_positive > 0) return false;
+    // b (rows x 2, column-major) <- b L_g^{-T}.
+    auto divide = [&](auto rows_constant, double* b, int rows_, Index g) {
+      const int rows = small::extent<decltype(rows_constant)::value>(rows_);
+      const double r0 = inv[2 * g], r1 = inv[2 * g + 1], l10 = diag[4 * g + 1];
+      for (int i = 0; i < rows; ++i) {
+        b[i] *= r0;
+        b[i + rows] = (b[i + rows] - b[i] * l10) * r1;
+      }
+    };
+    for (auto& below : c.l_below) {
+      const auto qi = static_cast<int>(below.rows());
+      double* data = below.data();
+      small::dispatch<4>(qi, [&](auto QI) {
+        for (Index g = 0; g < n; ++g) divide(QI, data + g * 2 * qi, qi, g);
+      });
+    }
+    if (m_re_ > 0)
+      for (Index g = 0; g < n; ++g)
+        for (const Block& b : c.blocks[static_cast<std::size_t>(g)])
+          divide(std::integral_constant<int, 0>{}, c.l_sparse.data() + b.offset, b.rows, g);
+    double* xy = c.l_xy.data();
+    small::dispatch<8>(pp, [&](auto PP) {
+      for (Index g = 0; g < n; ++g) divide(PP, xy + g * 2 * pp, pp, g);
+    });
   } else {
     for (int g = 0; g < c.levels; ++g) {
       double* lg = c.l_diag.data() + static_cast<Index>(g) * q * q;

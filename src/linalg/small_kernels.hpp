@@ -8,6 +8,7 @@
 // compile-time one.
 #pragma once
 
+#include <Eigen/Core>
 #include <cmath>
 #include <type_traits>
 #include <utility>
@@ -100,6 +101,16 @@ inline void subtract_product(double* out, int ldo, const double* a, int lda, con
       for (int k = 0; k < inner; ++k) o -= a[r + k * lda] * b[c + k * ldb];
       out[r + c * ldo] = o;
     }
+}
+
+// The Kronecker product a (AR x AC) kron b (BR x BC), at fixed size: vec(B X A') = (A kron B) vec(X)
+// turns a two-sided product applied to many blocks into one fixed linear map.
+template <int AR, int AC, int BR, int BC, typename A, typename B>
+Eigen::Matrix<double, AR * BR, AC * BC> kron(const A& a, const B& b) {
+  Eigen::Matrix<double, AR * BR, AC * BC> k;
+  for (int i = 0; i < AR; ++i)
+    for (int j = 0; j < AC; ++j) k.template block<BR, BC>(i * BR, j * BC) = a(i, j) * b;
+  return k;
 }
 
 }  // namespace lmm::internal::small
