@@ -305,8 +305,10 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
     for (int qt : term_q_) diagonal = diagonal && qt == 1;
     if (diagonal && m_re_ > 0) {  // l_sparse's entries are at c.rows' positions (q = 1)
       row_scale_.resize(m_re_);
-      for (Index row = 0; row < m_re_; ++row)
-        row_scale_[row] = t * factors[static_cast<std::size_t>(row_term_[static_cast<std::size_t>(row)]) + chain_.size()](0, 0);
+      for (Index row = 0; row < m_re_; ++row) {
+        const std::size_t term = static_cast<std::size_t>(row_term_[static_cast<std::size_t>(row)]) + chain_.size();
+        row_scale_[row] = t * factors[term](0, 0);
+      }
       const int* rows = c.rows.data();
       for (std::size_t k = 0; k < c.a_sparse.size(); ++k) c.l_sparse[k] = c.a_sparse[k] * row_scale_[rows[k]];
     } else if (m_re_ > 0) {
@@ -382,13 +384,13 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
   const int pp = p_ + 1;
   small::dispatch<8>(pp, [&](auto PP) {
     if constexpr (Q > 0 && PP() > 0) {  // each level's (p + 1) x q block times T_j, at fixed size
-      using Block = Eigen::Matrix<double, PP(), Q>;
+      using XyBlock = Eigen::Matrix<double, PP(), Q>;
       const Eigen::Matrix<double, Q, Q> t = factors[static_cast<std::size_t>(j)];
       const double* a = c.a_xy.data();
       double* l = c.l_xy.data();
       const Index n = c.levels;
       for (Index g = 0; g < n; ++g)
-        Eigen::Map<Block>(l + g * Q * PP()).noalias() = Eigen::Map<const Block>(a + g * Q * PP()) * t;
+        Eigen::Map<XyBlock>(l + g * Q * PP()).noalias() = Eigen::Map<const XyBlock>(a + g * Q * PP()) * t;
     } else {
       for (int g = 0; g < c.levels; ++g) {
         const Index at = static_cast<Index>(g) * q * pp;
@@ -468,8 +470,8 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
     if (m_re_ > 0)  // with q = 1, level g's entries of l_sparse are [row_start[g], row_start[g + 1])
       for (Index g = 0; g < n; ++g) {
         double* v = c.l_sparse.data();
-        for (std::size_t k = c.row_start[static_cast<std::size_t>(g)]; k < c.row_start[static_cast<std::size_t>(g) + 1]; ++k)
-          v[k] *= inv[g];
+        const auto level = static_cast<std::size_t>(g);
+        for (std::size_t k = c.row_start[level]; k < c.row_start[level + 1]; ++k) v[k] *= inv[g];
       }
   } else if constexpr (Q == 2) {
     // First every level's 2 x 2 factor and the reciprocals of its pivots, in a loop of
