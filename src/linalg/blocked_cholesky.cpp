@@ -80,6 +80,7 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
     const RandomEffectsTerm& term = terms[static_cast<std::size_t>(t)];
     term_offset_.push_back(m_re_);
     term_q_.push_back(term.q());
+    trailing_diagonal_ = trailing_diagonal_ && term.q() == 1;
     for (int row = 0; row < term.nranef(); ++row) row_term_.push_back(t - r);
     m_re_ += term.nranef();
   }
@@ -250,6 +251,13 @@ void BlockedCholesky::build_trailing(const std::vector<RandomEffectsTerm>& terms
 }
 
 bool BlockedCholesky::update(const std::vector<MatrixXd>& factors) {
+  if (trailing_diagonal_) {
+    row_scale_.resize(m_re_);
+    for (int row = 0; row < m_re_; ++row) {
+      const std::size_t term = static_cast<std::size_t>(row_term_[static_cast<std::size_t>(row)]) + chain_.size();
+      row_scale_[row] = factors[term](0, 0);
+    }
+  }
   for (std::size_t j = 0; j < chain_.size(); ++j) scale_chain_term(static_cast<int>(j), factors);
   scale_trailing(factors);
   for (std::size_t j = 0; j < chain_.size(); ++j)
@@ -301,16 +309,9 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
         }
       });
     }
-    bool diagonal = true;  // every trailing term has q = 1: each trailing row has one scale
-    for (int qt : term_q_) diagonal = diagonal && qt == 1;
-    if (diagonal && m_re_ > 0) {  // l_sparse's entries are at c.rows' positions (q = 1)
-      row_scale_.resize(m_re_);
-      for (Index row = 0; row < m_re_; ++row) {
-        const std::size_t term = static_cast<std::size_t>(row_term_[static_cast<std::size_t>(row)]) + chain_.size();
-        row_scale_[row] = t * factors[term](0, 0);
-      }
+    if (trailing_diagonal_ && m_re_ > 0) {  // l_sparse's entries are at c.rows' positions (q = 1)
       const int* rows = c.rows.data();
-      for (std::size_t k = 0; k < c.a_sparse.size(); ++k) c.l_sparse[k] = c.a_sparse[k] * row_scale_[rows[k]];
+      for (std::size_t k = 0; k < c.a_sparse.size(); ++k) c.l_sparse[k] = c.a_sparse[k] * (t * row_scale_[rows[k]]);
     } else if (m_re_ > 0) {
       for (const auto& list : c.blocks)
         for (const Block& b : list)
@@ -407,11 +408,9 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
 void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
   const Index m = m_re_ + p_ + 1;
   const std::size_t r = chain_.size();
-  bool diagonal = true;
-  for (int q : term_q_) diagonal = diagonal && q == 1;
-  if (diagonal) {
+  if (trailing_diagonal_) {
     Eigen::VectorXd scale = Eigen::VectorXd::Ones(m);
-    for (int row = 0; row < m_re_; ++row) scale[row] = factors[static_cast<std::size_t>(row_term_[row]) + r](0, 0);
+    scale.head(m_re_) = row_scale_;
     for (Index j = 0; j < m; ++j)
       l22_.col(j).tail(m - j) = scale[j] * scale.tail(m - j).cwiseProduct(a22_.col(j).tail(m - j));
   } else {

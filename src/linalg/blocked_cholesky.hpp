@@ -143,7 +143,8 @@ class BlockedCholesky {
   Eigen::MatrixXd e_, ee_, ce_;            // workspace of downdate_trailing
   std::vector<double> scratch_;            // workspace of the small kernels
   Eigen::VectorXd inverse_;                // workspace: 1 / pivots of a q = 1 chain term
-  Eigen::VectorXd row_scale_;              // workspace: the scale of each trailing row (scale_chain_term)
+  bool trailing_diagonal_ = true;  // every term after the chain has q = 1 (Lambda diagonal there)
+  Eigen::VectorXd row_scale_;      // then each trailing random-effects row's T(0, 0), set by update
 };
 
 }  // namespace lmm::internal
