@@ -159,6 +159,15 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
       parent[static_cast<std::size_t>(term.codes[i])] = outer.codes[i];
       add_row_crossproduct(below.data() + term.codes[i] * q * outer.q(), outer.q(), outer.z, term.z, i);
     }
+    std::vector<std::size_t> start(static_cast<std::size_t>(outer.nlevels()) + 1, 0);
+    for (int h : parent) ++start[static_cast<std::size_t>(h) + 1];
+    for (std::size_t h = 0; h + 1 < start.size(); ++h) start[h + 1] += start[h];
+    std::vector<int> children(parent.size());
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (int g = 0; g < c.levels; ++g)
+      children[next[static_cast<std::size_t>(parent[static_cast<std::size_t>(g)])]++] = g;
+    c.children.push_back(std::move(children));
+    c.children_start.push_back(std::move(start));
     c.parent.push_back(std::move(parent));
     c.a_below.push_back(std::move(below));
   }
@@ -541,30 +550,50 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
     ChainTerm& outer = chain_[static_cast<std::size_t>(j) + 1 + ii];
     const int qi = outer.q;
     const std::vector<int>& parent = c.parent[ii];
+    // At compile-time sizes, each parent's updates are summed over its children first
+    // (subtract_grouped_products); otherwise level by level.
+    const int* children = c.children[ii].data();
+    const std::size_t* start = c.children_start[ii].data();
+    const double* below_i = c.l_below[ii].data();
     small::dispatch<4>(qi, [&](auto QI) {
-      for (int g = 0; g < c.levels; ++g) {
-        const Index h = parent[static_cast<std::size_t>(g)];
-        const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
-        small::subtract_product<QI, QI, Q>(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
+      if constexpr (Q > 0 && QI() > 0) {
+        small::subtract_grouped_products<QI(), QI(), Q>(outer.l_diag.data(), below_i, below_i, children, start,
+                                                        outer.levels);
+      } else {
+        for (int g = 0; g < c.levels; ++g) {
+          const Index h = parent[static_cast<std::size_t>(g)];
+          const double* bi = below_i + static_cast<Index>(g) * q * qi;
+          small::subtract_product<QI, QI, Q>(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
+        }
       }
       for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
         const auto q2 = static_cast<int>(c.l_below[i2].rows());
         small::dispatch<4>(q2, [&](auto Q2) {
-          for (int g = 0; g < c.levels; ++g) {
-            const Index h = parent[static_cast<std::size_t>(g)];
-            const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
-            const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
-            small::subtract_product<Q2, QI, Q>(outer.l_below[i2 - ii - 1].data() + h * qi * q2, q2, b2, q2, bi, qi,
-                                               q2, qi, q);
+          double* out = outer.l_below[i2 - ii - 1].data();
+          if constexpr (Q > 0 && QI() > 0 && Q2() > 0) {
+            small::subtract_grouped_products<Q2(), QI(), Q>(out, c.l_below[i2].data(), below_i, children, start,
+                                                            outer.levels);
+          } else {
+            for (int g = 0; g < c.levels; ++g) {
+              const Index h = parent[static_cast<std::size_t>(g)];
+              const double* bi = below_i + static_cast<Index>(g) * q * qi;
+              const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
+              small::subtract_product<Q2, QI, Q>(out + h * qi * q2, q2, b2, q2, bi, qi, q2, qi, q);
+            }
           }
         });
       }
       small::dispatch<8>(pp, [&](auto PP) {
-        for (int g = 0; g < c.levels; ++g) {
-          const Index h = parent[static_cast<std::size_t>(g)];
-          const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
-          small::subtract_product<PP, QI, Q>(outer.l_xy.data() + h * qi * pp, pp,
-                                             c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, bi, qi, pp, qi, q);
+        if constexpr (Q > 0 && QI() > 0 && PP() > 0) {
+          small::subtract_grouped_products<PP(), QI(), Q>(outer.l_xy.data(), c.l_xy.data(), below_i, children, start,
+                                                          outer.levels);
+        } else {
+          for (int g = 0; g < c.levels; ++g) {
+            const Index h = parent[static_cast<std::size_t>(g)];
+            const double* bi = below_i + static_cast<Index>(g) * q * qi;
+            small::subtract_product<PP, QI, Q>(outer.l_xy.data() + h * qi * pp, pp,
+                                               c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, bi, qi, pp, qi, q);
+          }
         }
       });
     });

@@ -79,6 +79,10 @@ class BlockedCholesky {
     int levels = 0;
     Eigen::MatrixXd a_diag, l_diag;                // q x (q * levels)
     std::vector<std::vector<int>> parent;          // [i - j - 1][g]: level of chain term i containing g
+    // [i - j - 1]: the levels grouped by parent (ascending within a parent); parent h's are
+    // children[children_start[h]] .. children[children_start[h + 1] - 1].
+    std::vector<std::vector<int>> children;
+    std::vector<std::vector<std::size_t>> children_start;
     std::vector<Eigen::MatrixXd> a_below, l_below; // [i - j - 1]: q_i x (q * levels)
     std::vector<std::vector<Block>> blocks;        // per level, ascending rows
     // The trailing rows each level's blocks cover, ascending: level g's are

@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <cstddef>
 #include <type_traits>
 #include <utility>
 
@@ -101,6 +102,28 @@ inline void subtract_product(double* out, int ldo, const double* a, int lda, con
       for (int k = 0; k < inner; ++k) o -= a[r + k * lda] * b[c + k * ldb];
       out[r + c * ldo] = o;
     }
+}
+
+// For each parent level h < parents: out_h -= sum of a_g b_g' over its child levels g, which are
+// children[start[h]] .. children[start[h + 1] - 1]. out_h is Rows x Cols at out + h * Rows * Cols;
+// a_g is Rows x Inner at a + g * Rows * Inner, b_g is Cols x Inner at b + g * Cols * Inner (all
+// column-major). The sum runs in registers, so the children of one parent do not wait on each
+// other's stores as level-by-level subtraction does.
+template <int Rows, int Cols, int Inner>
+inline void subtract_grouped_products(double* out, const double* a, const double* b, const int* children,
+                                      const std::size_t* start, int parents) {
+  for (int h = 0; h < parents; ++h) {
+    double acc[Rows * Cols] = {};
+    for (std::size_t k = start[h]; k < start[h + 1]; ++k) {
+      const double* ag = a + static_cast<std::ptrdiff_t>(children[k]) * Rows * Inner;
+      const double* bg = b + static_cast<std::ptrdiff_t>(children[k]) * Cols * Inner;
+      for (int i = 0; i < Inner; ++i)
+        for (int c = 0; c < Cols; ++c)
+          for (int r = 0; r < Rows; ++r) acc[r + c * Rows] += ag[r + i * Rows] * bg[c + i * Cols];
+    }
+    double* o = out + static_cast<std::ptrdiff_t>(h) * Rows * Cols;
+    for (int e = 0; e < Rows * Cols; ++e) o[e] -= acc[e];
+  }
 }
 
 // The Kronecker product a (AR x AC) kron b (BR x BC), at fixed size: vec(B X A') = (A kron B) vec(X)
