@@ -385,12 +385,13 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
       });
     }
   }
-  for (const auto& list : c.blocks)
-    for (const Block& b : list)
-      small::dispatch<4>(b.rows, [&](auto R) {
-        small::sandwich<R, Q>(factors[static_cast<std::size_t>(b.term)].data(), c.a_sparse.data() + b.offset, b.rows,
-                              q, tj, c.l_sparse.data() + b.offset, tmp);
-      });
+  if (m_re_ > 0)  // the blocks in the trailing rows
+    for (const auto& list : c.blocks)
+      for (const Block& b : list)
+        small::dispatch<4>(b.rows, [&](auto R) {
+          small::sandwich<R, Q>(factors[static_cast<std::size_t>(b.term)].data(), c.a_sparse.data() + b.offset, b.rows,
+                                q, tj, c.l_sparse.data() + b.offset, tmp);
+        });
   const int pp = p_ + 1;
   small::dispatch<8>(pp, [&](auto PP) {
     if constexpr (Q > 0 && PP() > 0) {  // each level's (p + 1) x q block times T_j, at fixed size
