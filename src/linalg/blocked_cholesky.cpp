@@ -54,6 +54,57 @@ void add_row_crossproduct(double* out, Index ld, const MatrixXd& a, const Matrix
   }
 }
 
+// The observations of each level: level g's are rows[start[g]] .. rows[start[g + 1] - 1],
+// ascending (a counting sort of the codes).
+struct LevelRows {
+  std::vector<Index> start, rows;
+  LevelRows(const std::vector<int>& codes, int levels)
+      : start(static_cast<std::size_t>(levels) + 1, 0), rows(codes.size()) {
+    for (int g : codes) ++start[static_cast<std::size_t>(g) + 1];
+    for (std::size_t g = 0; g + 1 < start.size(); ++g) start[g + 1] += start[g];
+    std::vector<Index> next(start.begin(), start.end() - 1);
+    for (std::size_t i = 0; i < codes.size(); ++i)
+      rows[static_cast<std::size_t>(next[static_cast<std::size_t>(codes[i])]++)] = static_cast<Index>(i);
+  }
+  Index first(Index g) const { return start[static_cast<std::size_t>(g)]; }
+  Index end(Index g) const { return start[static_cast<std::size_t>(g) + 1]; }
+  Index row(Index k) const { return rows[static_cast<std::size_t>(k)]; }
+};
+
+// out_g += a.row(i)' b.row(i) over level g's observations, for every level: out_g is a.cols() x
+// b.cols() at out + g * a.cols() * b.cols(). At compile-time widths the sums run in registers
+// per level, not through memory observation by observation. The observations are added in the
+// same order either way; only the compiler's fusing of multiply-adds can differ, in the last bit.
+void level_crossproducts(double* out, const MatrixXd& a, const MatrixXd& b, const LevelRows& by_level) {
+  const auto ca = static_cast<int>(a.cols()), cb = static_cast<int>(b.cols());
+  const auto levels = static_cast<Index>(by_level.start.size()) - 1;
+  small::dispatch<8>(ca, [&](auto CA) {
+    small::dispatch<4>(cb, [&](auto CB) {
+      if constexpr (CA() > 0 && CB() > 0) {
+        const Index n = a.rows();
+        const double* pa = a.data();
+        const double* pb = b.data();
+        for (Index g = 0; g < levels; ++g) {
+          double acc[CA() * CB()] = {};
+          for (Index k = by_level.first(g); k < by_level.end(g); ++k) {
+            const Index i = by_level.row(k);
+            for (int c = 0; c < CB(); ++c) {
+              const double bc = pb[i + c * n];
+              for (int r = 0; r < CA(); ++r) acc[r + c * CA()] += pa[i + r * n] * bc;
+            }
+          }
+          double* o = out + g * CA() * CB();
+          for (int e = 0; e < CA() * CB(); ++e) o[e] += acc[e];
+        }
+      } else {
+        for (Index g = 0; g < levels; ++g)
+          for (Index k = by_level.first(g); k < by_level.end(g); ++k)
+            add_row_crossproduct(out + g * ca * cb, ca, a, b, by_level.row(k));
+      }
+    });
+  });
+}
+
 bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
   std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
   for (std::size_t i = 0; i < inner.codes.size(); ++i) {
@@ -148,17 +199,15 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
   c.levels = term.nlevels();
   const Index q = c.q;
   const Index width = q * c.levels;
+  const LevelRows by_level(term.codes, c.levels);
   c.a_diag = MatrixXd::Zero(q, width);
-  for (Index i = 0; i < n; ++i)
-    add_row_crossproduct(c.a_diag.data() + term.codes[i] * q * q, q, term.z, term.z, i);
+  level_crossproducts(c.a_diag.data(), term.z, term.z, by_level);
   for (int t = j + 1; t < r; ++t) {
     const RandomEffectsTerm& outer = terms[static_cast<std::size_t>(t)];
     std::vector<int> parent(static_cast<std::size_t>(c.levels), 0);
     MatrixXd below = MatrixXd::Zero(outer.q(), width);
-    for (Index i = 0; i < n; ++i) {
-      parent[static_cast<std::size_t>(term.codes[i])] = outer.codes[i];
-      add_row_crossproduct(below.data() + term.codes[i] * q * outer.q(), outer.q(), outer.z, term.z, i);
-    }
+    for (Index i = 0; i < n; ++i) parent[static_cast<std::size_t>(term.codes[i])] = outer.codes[i];
+    level_crossproducts(below.data(), outer.z, term.z, by_level);
     std::vector<std::size_t> start(static_cast<std::size_t>(outer.nlevels()) + 1, 0);
     for (int h : parent) ++start[static_cast<std::size_t>(h) + 1];
     for (std::size_t h = 0; h + 1 < start.size(); ++h) start[h + 1] += start[h];
@@ -210,8 +259,7 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
     c.row_start[static_cast<std::size_t>(g) + 1] = c.rows.size();
   }
   c.a_xy = MatrixXd::Zero(p_ + 1, width);
-  for (Index i = 0; i < n; ++i)
-    add_row_crossproduct(c.a_xy.data() + term.codes[i] * q * (p_ + 1), p_ + 1, xy, term.z, i);
+  level_crossproducts(c.a_xy.data(), xy, term.z, by_level);
   c.l_diag = c.a_diag;
   c.l_below = c.a_below;
   c.l_sparse = c.a_sparse;
