@@ -151,10 +151,16 @@ Variable subset(const RawVariable& raw, const std::vector<std::size_t>& rows) {
 }
 
 // The interaction of several factors: levels ordered with the first factor varying slowest, as
-// R's a:b does, keeping only combinations that occur.
-GroupingFactor make_grouping(const std::string& name, const std::vector<Variable>& parts) {
+// R's a:b does, keeping only combinations that occur. One factor is its own grouping (subset()
+// has already dropped its unused levels).
+GroupingFactor make_grouping(const std::string& name, std::vector<Variable> parts) {
   GroupingFactor g;
   g.name = name;
+  if (parts.size() == 1) {
+    g.levels = std::move(parts.front().levels);
+    g.codes = std::move(parts.front().codes);
+    return g;
+  }
   const std::size_t n = parts.front().codes.size();
   // Each observation's combination as one mixed-radix number, the first factor most
   // significant: numeric order is the order of the levels.
@@ -248,7 +254,7 @@ ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
     for (const RawVariable& raw : effects[t]) vars.push_back(subset(raw, frame.data_rows));
     for (const RawVariable& raw : groups[t]) parts.push_back(subset(raw, frame.data_rows));
     frame.effects.push_back(std::move(vars));
-    frame.groups.push_back(make_grouping(spec.random[t].group_name, parts));
+    frame.groups.push_back(make_grouping(spec.random[t].group_name, std::move(parts)));
   }
   return frame;
 }
