@@ -20,9 +20,12 @@ constexpr int kUsage = 2, kData = 3, kFormula = 4, kModel = 5;
 
 const std::string kClassroom = "--data ../shared/data/classroom.csv --factor classid,schoolid,classid2";
 
-// Writes `content` to a file in the test's temporary directory and returns its path.
+// Writes `content` to a file in the temporary directory and returns its path, named after the
+// test and the process: ctest runs tests in parallel processes, which must not share a file.
 std::string write_file(const std::string& name, const std::string& content) {
-  const std::string path = testing::TempDir() + "/cli_errors_" + name;
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  const std::string path = testing::TempDir() + "/cli_errors_" + info->test_suite_name() + "_" + info->name() + "_" +
+                           std::to_string(::getpid()) + "_" + name;
   std::ofstream(path, std::ios::binary) << content;
   return path;
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -30,8 +31,10 @@ inline CliRun run_cli(const std::string& args) {
   const char* cli = std::getenv("LMM_CLI");
   const std::string exe = cli ? cli : "build/lmm";
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  // Unique per process too: ctest runs each test in its own process, and two checkouts' suites
+  // may run at once on one machine, all in the same temporary directory.
   const std::string base = ::testing::TempDir() + "/cli_" + info->test_suite_name() + "_" + info->name() + "_" +
-                           std::to_string(counter++);
+                           std::to_string(::getpid()) + "_" + std::to_string(counter++);
   const std::string out = base + ".out", err = base + ".err";
   const int raw = std::system((exe + " " + args + " >" + out + " 2>" + err).c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp_file(out), slurp_file(err)};

@@ -294,7 +294,11 @@ void BlockedCholesky::build_trailing(const std::vector<RandomEffectsTerm>& terms
   const Index m = m_re_ + p_ + 1;
   const std::size_t r = chain_.size();
   a22_ = MatrixXd::Zero(m, m);
-  a22_.bottomRightCorner(p_ + 1, p_ + 1).noalias() = xy.transpose() * xy;
+  // [X y]'[X y] from column dot products: a few columns, where a general product spends more
+  // on packing n rows than on the arithmetic.
+  for (Index c = 0; c <= p_; ++c)
+    for (Index row = c; row <= p_; ++row)
+      a22_(m_re_ + row, m_re_ + c) = a22_(m_re_ + c, m_re_ + row) = xy.col(row).dot(xy.col(c));
   for (Index i = 0; i < xy.rows(); ++i) {
     for (std::size_t t = r; t < terms.size(); ++t) {
       const Index rt = term_offset_[t - r] + static_cast<Index>(terms[t].codes[i]) * terms[t].q();
