@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "cli_run.hpp"
 
@@ -22,11 +24,20 @@ const std::string kClassroom = "--data ../shared/data/classroom.csv --factor cla
 
 // Writes `content` to a file in the temporary directory and returns its path, named after the
 // test and the process: ctest runs tests in parallel processes, which must not share a file.
+// They are removed when the process ends.
 std::string write_file(const std::string& name, const std::string& content) {
+  struct Written {
+    std::vector<std::string> paths;
+    ~Written() {
+      for (const std::string& p : paths) std::remove(p.c_str());
+    }
+  };
+  static Written written;
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
   const std::string path = testing::TempDir() + "/cli_errors_" + info->test_suite_name() + "_" + info->name() + "_" +
                            std::to_string(::getpid()) + "_" + name;
   std::ofstream(path, std::ios::binary) << content;
+  written.paths.push_back(path);
   return path;
 }
 

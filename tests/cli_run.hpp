@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -37,7 +38,10 @@ inline CliRun run_cli(const std::string& args) {
                            std::to_string(::getpid()) + "_" + std::to_string(counter++);
   const std::string out = base + ".out", err = base + ".err";
   const int raw = std::system((exe + " " + args + " >" + out + " 2>" + err).c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp_file(out), slurp_file(err)};
+  CliRun run{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp_file(out), slurp_file(err)};
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return run;
 }
 
 // A failure as the CLI reports it: the exit code, nothing on stdout, one line on stderr.
