@@ -54,28 +54,11 @@ void add_row_crossproduct(double* out, Index ld, const MatrixXd& a, const Matrix
   }
 }
 
-// The observations of each level: level g's are rows[start[g]] .. rows[start[g + 1] - 1],
-// ascending (a counting sort of the codes).
-struct LevelRows {
-  std::vector<Index> start, rows;
-  LevelRows(const std::vector<int>& codes, int levels)
-      : start(static_cast<std::size_t>(levels) + 1, 0), rows(codes.size()) {
-    for (int g : codes) ++start[static_cast<std::size_t>(g) + 1];
-    for (std::size_t g = 0; g + 1 < start.size(); ++g) start[g + 1] += start[g];
-    std::vector<Index> next(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < codes.size(); ++i)
-      rows[static_cast<std::size_t>(next[static_cast<std::size_t>(codes[i])]++)] = static_cast<Index>(i);
-  }
-  Index first(Index g) const { return start[static_cast<std::size_t>(g)]; }
-  Index end(Index g) const { return start[static_cast<std::size_t>(g) + 1]; }
-  Index row(Index k) const { return rows[static_cast<std::size_t>(k)]; }
-};
-
 // out_g += a.row(i)' b.row(i) over level g's observations, for every level: out_g is a.cols() x
 // b.cols() at out + g * a.cols() * b.cols(). At compile-time widths the sums run in registers
 // per level, not through memory observation by observation. The observations are added in the
 // same order either way; only the compiler's fusing of multiply-adds can differ, in the last bit.
-void level_crossproducts(double* out, const MatrixXd& a, const MatrixXd& b, const LevelRows& by_level) {
+void level_crossproducts(double* out, const MatrixXd& a, const MatrixXd& b, const Grouping& by_level) {
   const auto ca = static_cast<int>(a.cols()), cb = static_cast<int>(b.cols());
   const auto levels = static_cast<Index>(by_level.start.size()) - 1;
   small::dispatch<8>(ca, [&](auto CA) {
@@ -87,7 +70,7 @@ void level_crossproducts(double* out, const MatrixXd& a, const MatrixXd& b, cons
         for (Index g = 0; g < levels; ++g) {
           double acc[CA() * CB()] = {};
           for (Index k = by_level.first(g); k < by_level.end(g); ++k) {
-            const Index i = by_level.row(k);
+            const Index i = by_level.member(k);
             for (int c = 0; c < CB(); ++c) {
               const double bc = pb[i + c * n];
               for (int r = 0; r < CA(); ++r) acc[r + c * CA()] += pa[i + r * n] * bc;
@@ -99,7 +82,7 @@ void level_crossproducts(double* out, const MatrixXd& a, const MatrixXd& b, cons
       } else {
         for (Index g = 0; g < levels; ++g)
           for (Index k = by_level.first(g); k < by_level.end(g); ++k)
-            add_row_crossproduct(out + g * ca * cb, ca, a, b, by_level.row(k));
+            add_row_crossproduct(out + g * ca * cb, ca, a, b, by_level.member(k));
       }
     });
   });
@@ -116,6 +99,15 @@ bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
 }
 
 }  // namespace
+
+Grouping::Grouping(const std::vector<int>& codes, int groups)
+    : start(static_cast<std::size_t>(groups) + 1, 0), members(codes.size()) {
+  for (int g : codes) ++start[static_cast<std::size_t>(g) + 1];
+  for (std::size_t g = 0; g + 1 < start.size(); ++g) start[g + 1] += start[g];
+  std::vector<Index> next(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    members[static_cast<std::size_t>(next[static_cast<std::size_t>(codes[i])]++)] = static_cast<Index>(i);
+}
 
 BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, const MatrixXd& x,
                                  const Eigen::VectorXd& y) {
@@ -199,7 +191,7 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
   c.levels = term.nlevels();
   const Index q = c.q;
   const Index width = q * c.levels;
-  const LevelRows by_level(term.codes, c.levels);
+  const Grouping by_level(term.codes, c.levels);
   c.a_diag = MatrixXd::Zero(q, width);
   level_crossproducts(c.a_diag.data(), term.z, term.z, by_level);
   for (int t = j + 1; t < r; ++t) {
@@ -208,39 +200,32 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
     MatrixXd below = MatrixXd::Zero(outer.q(), width);
     for (Index i = 0; i < n; ++i) parent[static_cast<std::size_t>(term.codes[i])] = outer.codes[i];
     level_crossproducts(below.data(), outer.z, term.z, by_level);
-    std::vector<std::size_t> start(static_cast<std::size_t>(outer.nlevels()) + 1, 0);
-    for (int h : parent) ++start[static_cast<std::size_t>(h) + 1];
-    for (std::size_t h = 0; h + 1 < start.size(); ++h) start[h + 1] += start[h];
-    std::vector<int> children(parent.size());
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (int g = 0; g < c.levels; ++g)
-      children[next[static_cast<std::size_t>(parent[static_cast<std::size_t>(g)])]++] = g;
-    c.children.push_back(std::move(children));
-    c.children_start.push_back(std::move(start));
+    c.children.emplace_back(parent, outer.nlevels());
     c.parent.push_back(std::move(parent));
     c.a_below.push_back(std::move(below));
   }
   // Block-sparse rows in the trailing block: the (trailing row, term, observation) entries of
-  // each level, ordered by row and observation to merge repeats. A counting sort by level (which
-  // keeps observation order) leaves only each level's few entries to sort.
+  // each level, ordered by row and observation to merge repeats. Taken level by level (each
+  // level's observations ascending), only each level's few entries are left to sort.
   c.blocks.assign(static_cast<std::size_t>(c.levels), {});
   struct Entry {
     int row, term;
     Index i;
   };
   const std::size_t later = terms.size() - chain_.size();
-  std::vector<std::size_t> start(static_cast<std::size_t>(c.levels) + 1, 0);
-  for (Index i = 0; i < n; ++i) start[static_cast<std::size_t>(term.codes[i]) + 1] += later;
-  for (int g = 0; g < c.levels; ++g) start[static_cast<std::size_t>(g) + 1] += start[static_cast<std::size_t>(g)];
-  std::vector<Entry> entries(start.back());
-  std::vector<std::size_t> next(start.begin(), start.end() - 1);
-  for (Index i = 0; i < n; ++i)
-    for (std::size_t t = chain_.size(); t < terms.size(); ++t)
-      entries[next[static_cast<std::size_t>(term.codes[i])]++] = {
-          term_offset_[t - chain_.size()] + terms[t].codes[i] * terms[t].q(), static_cast<int>(t), i};
+  std::vector<Entry> entries;
+  entries.reserve(static_cast<std::size_t>(n) * later);
+  for (int g = 0; g < c.levels; ++g)
+    for (Index k = by_level.first(g); k < by_level.end(g); ++k) {
+      const Index i = by_level.member(k);
+      for (std::size_t t = chain_.size(); t < terms.size(); ++t)
+        entries.push_back(
+            {term_offset_[t - chain_.size()] + terms[t].codes[i] * terms[t].q(), static_cast<int>(t), i});
+    }
+  const auto per_level = static_cast<Index>(later);
   for (int g = 0; g < c.levels; ++g) {
-    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(g)]);
-    const auto last = entries.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(g) + 1]);
+    const auto first = entries.begin() + by_level.first(g) * per_level;
+    const auto last = entries.begin() + by_level.end(g) * per_level;
     std::sort(first, last, [](const Entry& a, const Entry& b) { return a.row != b.row ? a.row < b.row : a.i < b.i; });
     auto& list = c.blocks[static_cast<std::size_t>(g)];
     for (auto e = first; e != last; ++e) {
@@ -605,8 +590,8 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
     const std::vector<int>& parent = c.parent[ii];
     // At compile-time sizes, each parent's updates are summed over its children first
     // (subtract_grouped_products); otherwise level by level.
-    const int* children = c.children[ii].data();
-    const std::size_t* start = c.children_start[ii].data();
+    const Index* children = c.children[ii].members.data();
+    const Index* start = c.children[ii].start.data();
     const double* below_i = c.l_below[ii].data();
     small::dispatch<4>(qi, [&](auto QI) {
       if constexpr (Q > 0 && QI() > 0) {

@@ -27,6 +27,18 @@
 
 namespace lmm::internal {
 
+// The members of each group, from one code per member (a counting sort): group g's members are
+// members[start[g]] .. members[start[g + 1] - 1], ascending. The observations of each level of a
+// term, or the levels of a term nested in each level of another.
+struct Grouping {
+  std::vector<Eigen::Index> start, members;
+  Grouping() = default;
+  Grouping(const std::vector<int>& codes, int groups);
+  Eigen::Index first(Eigen::Index g) const { return start[static_cast<std::size_t>(g)]; }
+  Eigen::Index end(Eigen::Index g) const { return start[static_cast<std::size_t>(g) + 1]; }
+  Eigen::Index member(Eigen::Index k) const { return members[static_cast<std::size_t>(k)]; }
+};
+
 class BlockedCholesky {
  public:
   BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
@@ -79,10 +91,7 @@ class BlockedCholesky {
     int levels = 0;
     Eigen::MatrixXd a_diag, l_diag;                // q x (q * levels)
     std::vector<std::vector<int>> parent;          // [i - j - 1][g]: level of chain term i containing g
-    // [i - j - 1]: the levels grouped by parent (ascending within a parent); parent h's are
-    // children[children_start[h]] .. children[children_start[h + 1] - 1].
-    std::vector<std::vector<int>> children;
-    std::vector<std::vector<std::size_t>> children_start;
+    std::vector<Grouping> children;                // [i - j - 1]: the levels in each level of term i
     std::vector<Eigen::MatrixXd> a_below, l_below; // [i - j - 1]: q_i x (q * levels)
     std::vector<std::vector<Block>> blocks;        // per level, ascending rows
     // The trailing rows each level's blocks cover, ascending: level g's are

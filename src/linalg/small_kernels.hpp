@@ -110,13 +110,13 @@ inline void subtract_product(double* out, int ldo, const double* a, int lda, con
 // column-major). The sum runs in registers, so the children of one parent do not wait on each
 // other's stores as level-by-level subtraction does.
 template <int Rows, int Cols, int Inner>
-inline void subtract_grouped_products(double* out, const double* a, const double* b, const int* children,
-                                      const std::size_t* start, int parents) {
+inline void subtract_grouped_products(double* out, const double* a, const double* b, const std::ptrdiff_t* children,
+                                      const std::ptrdiff_t* start, int parents) {
   for (int h = 0; h < parents; ++h) {
     double acc[Rows * Cols] = {};
-    for (std::size_t k = start[h]; k < start[h + 1]; ++k) {
-      const double* ag = a + static_cast<std::ptrdiff_t>(children[k]) * Rows * Inner;
-      const double* bg = b + static_cast<std::ptrdiff_t>(children[k]) * Cols * Inner;
+    for (std::ptrdiff_t k = start[h]; k < start[h + 1]; ++k) {
+      const double* ag = a + children[k] * Rows * Inner;
+      const double* bg = b + children[k] * Cols * Inner;
       for (int i = 0; i < Inner; ++i)
         for (int c = 0; c < Cols; ++c)
           for (int r = 0; r < Rows; ++r) acc[r + c * Rows] += ag[r + i * Rows] * bg[c + i * Cols];
