@@ -122,15 +122,15 @@ void expect_matches_dense(const Design& d, const std::vector<MatrixXd>& factors,
 }
 
 Design make_design(int n, const std::vector<std::vector<int>>& codes, const std::vector<int>& nlevels,
-                   const std::vector<int>& q, std::mt19937_64& rng) {
+                   const std::vector<int>& q, std::mt19937_64& rng, int p = 2) {
   std::normal_distribution<double> normal;
   Design d;
   for (std::size_t k = 0; k < codes.size(); ++k) d.terms.push_back(make_term(codes[k], nlevels[k], q[k], rng));
-  d.x = MatrixXd(n, 2);
+  d.x = MatrixXd(n, p);
   d.y = VectorXd(n);
   for (int i = 0; i < n; ++i) {
     d.x(i, 0) = 1.0;
-    d.x(i, 1) = normal(rng);
+    for (int k = 1; k < p; ++k) d.x(i, k) = normal(rng);
     d.y(i) = normal(rng) + d.x(i, 1);
   }
   return d;
@@ -203,6 +203,22 @@ TEST(BlockedCholesky, CrossedTermsLeaveTheFirstTermAlone) {
   }
   Design d = make_design(n, {subject, item, site}, {50, 30, 4}, {2, 3, 1}, rng);
   for (int trial = 0; trial < 3; ++trial) expect_matches_dense(d, random_factors(d, rng), 1);
+}
+
+// Blocks wider than the kernels' compile-time sizes (q = 5 and 3 in the chain, p + 1 = 10 [X y]
+// rows), where they take their sizes at run time; 37 classes, not a multiple of the SIMD lanes.
+TEST(BlockedCholesky, WideTermsAndManyFixedEffectsTakeTheRunTimeSizedKernels) {
+  std::mt19937_64 rng(17);
+  const int n = 700;
+  std::vector<int> cls(n), school(n), rater(n);
+  std::uniform_int_distribution<int> pick_class(0, 36), pick_rater(0, 5);
+  for (int i = 0; i < n; ++i) {
+    cls[i] = i < 37 ? i : pick_class(rng);
+    school[i] = cls[i] / 4;
+    rater[i] = i < 6 ? i : pick_rater(rng);
+  }
+  Design d = make_design(n, {cls, school, rater}, {37, 10, 6}, {5, 3, 1}, rng, 9);
+  for (int trial = 0; trial < 3; ++trial) expect_matches_dense(d, random_factors(d, rng), 2);
 }
 
 TEST(BlockedCholesky, ZeroVarianceInTheChainStillFactors) {

@@ -17,31 +17,15 @@ using Eigen::MatrixXd;
 
 namespace {
 
-// Whether every level of `inner` occurs with one level of `outer` only.
-// corner -= x x' (lower triangle) for x with pp <= 8 rows and many columns: a fixed-size
-// accumulator held in registers, where a general product pays more to set up than to run.
-template <int PP>
-void corner_crossproduct_fixed(const MatrixXd& x, Eigen::Block<MatrixXd> corner) {
-  double sum[PP][PP] = {};  // [col][row], row >= col: independent accumulators
-  const double* v = x.data();
-  for (Index k = 0; k < x.cols(); ++k, v += PP)
-    for (int col = 0; col < PP; ++col)
-      for (int row = col; row < PP; ++row) sum[col][row] += v[row] * v[col];
-  for (int col = 0; col < PP; ++col)
-    for (int row = col; row < PP; ++row) corner(row, col) -= sum[col][row];
-}
-
-void corner_crossproduct(const MatrixXd& x, int pp, Eigen::Block<MatrixXd> corner) {
-  switch (pp) {
-    case 1: return corner_crossproduct_fixed<1>(x, corner);
-    case 2: return corner_crossproduct_fixed<2>(x, corner);
-    case 3: return corner_crossproduct_fixed<3>(x, corner);
-    case 4: return corner_crossproduct_fixed<4>(x, corner);
-    case 5: return corner_crossproduct_fixed<5>(x, corner);
-    case 6: return corner_crossproduct_fixed<6>(x, corner);
-    case 7: return corner_crossproduct_fixed<7>(x, corner);
-    default: return corner_crossproduct_fixed<8>(x, corner);
-  }
+// corner -= sum over levels of C_g C_g' (lower triangle), C_g the levels' (p + 1) x q blocks of
+// [X y] rows: one dot product of two entries' arrays per entry of the corner and column of C.
+void subtract_corner_crossproduct(const LevelBlocks& xy, Eigen::Block<MatrixXd> corner) {
+  const Index stride = xy.stride();  // the padding is zero
+  for (int k = 0; k < xy.cols(); ++k)
+    for (int c = 0; c < xy.rows(); ++c) {
+      const Eigen::Map<const Eigen::VectorXd> vc(xy.entry(c, k), stride);
+      for (int r = c; r < xy.rows(); ++r) corner(r, c) -= Eigen::Map<const Eigen::VectorXd>(xy.entry(r, k), stride).dot(vc);
+    }
 }
 
 // out (a.cols() x b.cols(), leading dimension ld) += a.row(i)' b.row(i): one observation's
@@ -88,6 +72,15 @@ void level_crossproducts(double* out, const MatrixXd& a, const MatrixXd& b, cons
   });
 }
 
+// level_crossproducts into LevelBlocks (a.cols() x b.cols() per level).
+LevelBlocks level_crossproduct_blocks(const MatrixXd& a, const MatrixXd& b, const Grouping& by_level) {
+  const auto levels = static_cast<Index>(by_level.start.size()) - 1;
+  std::vector<double> blocks(static_cast<std::size_t>(a.cols() * b.cols() * levels), 0.0);
+  level_crossproducts(blocks.data(), a, b, by_level);
+  return LevelBlocks::from_blocks(blocks.data(), static_cast<int>(a.cols()), static_cast<int>(b.cols()), levels);
+}
+
+// Whether every level of `inner` occurs with one level of `outer` only.
 bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
   std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
   for (std::size_t i = 0; i < inner.codes.size(); ++i) {
@@ -107,6 +100,24 @@ Grouping::Grouping(const std::vector<int>& codes, int groups)
   std::vector<Index> next(start.begin(), start.end() - 1);
   for (std::size_t i = 0; i < codes.size(); ++i)
     members[static_cast<std::size_t>(next[static_cast<std::size_t>(codes[i])]++)] = static_cast<Index>(i);
+}
+
+std::vector<Index> Grouping::by_size() const {
+  const std::size_t groups = start.size() - 1;
+  Index largest = 0;
+  for (std::size_t g = 0; g < groups; ++g) largest = std::max(largest, start[g + 1] - start[g]);
+  std::vector<Index> first(static_cast<std::size_t>(largest) + 2, 0), order(groups);
+  for (std::size_t g = 0; g < groups; ++g) ++first[static_cast<std::size_t>(start[g + 1] - start[g]) + 1];
+  for (std::size_t s = 0; s + 1 < first.size(); ++s) first[s + 1] += first[s];
+  for (std::size_t g = 0; g < groups; ++g)
+    order[static_cast<std::size_t>(first[static_cast<std::size_t>(start[g + 1] - start[g])]++)] = static_cast<Index>(g);
+  return order;
+}
+
+bool Grouping::is_identity() const {
+  for (std::size_t g = 0; g + 1 < start.size(); ++g)
+    if (start[g + 1] != static_cast<Index>(g) + 1 || members[g] != static_cast<Index>(g)) return false;
+  return members.size() + 1 == start.size();
 }
 
 BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, const MatrixXd& x,
@@ -190,19 +201,17 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
   c.q = term.q();
   c.levels = term.nlevels();
   const Index q = c.q;
-  const Index width = q * c.levels;
   const Grouping by_level(term.codes, c.levels);
-  c.a_diag = MatrixXd::Zero(q, width);
-  level_crossproducts(c.a_diag.data(), term.z, term.z, by_level);
+  c.a_diag = level_crossproduct_blocks(term.z, term.z, by_level);
   for (int t = j + 1; t < r; ++t) {
     const RandomEffectsTerm& outer = terms[static_cast<std::size_t>(t)];
     std::vector<int> parent(static_cast<std::size_t>(c.levels), 0);
-    MatrixXd below = MatrixXd::Zero(outer.q(), width);
     for (Index i = 0; i < n; ++i) parent[static_cast<std::size_t>(term.codes[i])] = outer.codes[i];
-    level_crossproducts(below.data(), outer.z, term.z, by_level);
+    c.a_below.push_back(level_crossproduct_blocks(outer.z, term.z, by_level));
     c.children.emplace_back(parent, outer.nlevels());
+    c.parent_order.push_back(c.children.back().by_size());
+    c.same_levels.push_back(static_cast<char>(c.children.back().is_identity()));
     c.parent.push_back(std::move(parent));
-    c.a_below.push_back(std::move(below));
   }
   // Block-sparse rows in the trailing block: the (trailing row, term, observation) entries of
   // each level, ordered by row and observation to merge repeats. Taken level by level (each
@@ -243,8 +252,7 @@ void BlockedCholesky::build_chain_term(int j, const std::vector<RandomEffectsTer
       for (int row = 0; row < b.rows; ++row) c.rows.push_back(b.row + row);
     c.row_start[static_cast<std::size_t>(g) + 1] = c.rows.size();
   }
-  c.a_xy = MatrixXd::Zero(p_ + 1, width);
-  level_crossproducts(c.a_xy.data(), xy, term.z, by_level);
+  c.a_xy = level_crossproduct_blocks(xy, term.z, by_level);
   c.l_diag = c.a_diag;
   c.l_below = c.a_below;
   c.l_sparse = c.a_sparse;
@@ -331,121 +339,36 @@ bool BlockedCholesky::eliminate_chain_term(int j) {
   }
 }
 
-// The chain term's blocks of Lambda' A Lambda (+ I on the diagonal).
+// The chain term's blocks of Lambda' A Lambda (+ I on the diagonal). The blocks of every level
+// are scaled in lanes of levels (LevelBlocks); the block-sparse rows block by block.
 template <int Q>
 void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& factors) {
   ChainTerm& c = chain_[static_cast<std::size_t>(j)];
   const int q = Q > 0 ? Q : c.q;
   const double* tj = factors[static_cast<std::size_t>(j)].data();
-  if (q == 1) {  // Lambda_j is a scalar: whole arrays at once
+  lanes::sandwich<Q, Q>(tj, c.a_diag, tj, c.l_diag);
+  for (int k = 0; k < q; ++k)  // the padding too: its diagonal blocks become the identity
+    Eigen::Map<Eigen::ArrayXd>(c.l_diag.entry(k, k), c.l_diag.stride()) += 1.0;
+  for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {  // T_i' A T_j
+    const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
+    small::dispatch<4>(static_cast<int>(ti.rows()),
+                       [&](auto QI) { lanes::sandwich<QI, Q>(ti.data(), c.a_below[ii], tj, c.l_below[ii]); });
+  }
+  small::dispatch<8>(p_ + 1, [&](auto PP) { lanes::sandwich<PP, Q>(nullptr, c.a_xy, tj, c.l_xy); });
+  if (m_re_ == 0) return;
+  if (q == 1 && trailing_diagonal_) {  // l_sparse's entries are at c.rows' positions (q = 1)
     const double t = tj[0];
-    c.l_diag.array() = c.a_diag.array() * (t * t) + 1.0;
-    for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {  // T_i' a t, level by level
-      const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
-      small::dispatch<4>(static_cast<int>(ti.rows()), [&](auto QI) {
-        const int qi = small::extent<QI>(static_cast<int>(ti.rows()));
-        for (int g = 0; g < c.levels; ++g) {
-          const double* a = c.a_below[ii].data() + static_cast<Index>(g) * qi;
-          double* l = c.l_below[ii].data() + static_cast<Index>(g) * qi;
-          for (int r = 0; r < qi; ++r) {
-            double s = 0.0;
-            for (int k = 0; k < qi; ++k) s += ti.data()[k + r * qi] * a[k];
-            l[r] = s * t;
-          }
-        }
-      });
-    }
-    if (trailing_diagonal_ && m_re_ > 0) {  // l_sparse's entries are at c.rows' positions (q = 1)
-      const int* rows = c.rows.data();
-      for (std::size_t k = 0; k < c.a_sparse.size(); ++k) c.l_sparse[k] = c.a_sparse[k] * (t * row_scale_[rows[k]]);
-    } else if (m_re_ > 0) {
-      for (const auto& list : c.blocks)
-        for (const Block& b : list)
-          Eigen::Map<MatrixXd>(c.l_sparse.data() + b.offset, b.rows, 1).noalias() =
-              t * factors[static_cast<std::size_t>(b.term)].transpose() *
-              Eigen::Map<const MatrixXd>(c.a_sparse.data() + b.offset, b.rows, 1);
-    }
-    c.l_xy = c.a_xy * t;
+    const int* rows = c.rows.data();
+    for (std::size_t k = 0; k < c.a_sparse.size(); ++k) c.l_sparse[k] = c.a_sparse[k] * (t * row_scale_[rows[k]]);
     return;
   }
   double* tmp = scratch_.data();
-  if constexpr (Q == 2) {
-    // vec(T_i' A T_j) = (T_j' kron T_i') vec(A): one fixed 4 x 4 (or 2 x 2) map for all levels,
-    // a few SIMD multiply-adds per level where the two-sided product chains its partial sums.
-    const Eigen::Matrix2d t2 = factors[static_cast<std::size_t>(j)];
-    const Eigen::Matrix4d k_diag = small::kron<2, 2, 2, 2>(t2.transpose(), t2.transpose());
-    const Index n = c.levels;
-    {
-      const double* a = c.a_diag.data();
-      double* l = c.l_diag.data();
-      for (Index g = 0; g < n; ++g) {
-        Eigen::Map<Eigen::Vector4d> lg(l + g * 4);
-        lg.noalias() = k_diag * Eigen::Map<const Eigen::Vector4d>(a + g * 4);
-        lg[0] += 1.0;
-        lg[3] += 1.0;
-      }
-    }
-    for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
-      const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
-      const double* a = c.a_below[ii].data();
-      double* l = c.l_below[ii].data();
-      if (ti.rows() == 2) {
-        const Eigen::Matrix4d k = small::kron<2, 2, 2, 2>(t2.transpose(), ti.transpose());
-        for (Index g = 0; g < n; ++g)
-          Eigen::Map<Eigen::Vector4d>(l + g * 4).noalias() = k * Eigen::Map<const Eigen::Vector4d>(a + g * 4);
-      } else if (ti.rows() == 1) {
-        const Eigen::Matrix2d k = ti(0, 0) * t2.transpose();
-        for (Index g = 0; g < n; ++g)
-          Eigen::Map<Eigen::Vector2d>(l + g * 2).noalias() = k * Eigen::Map<const Eigen::Vector2d>(a + g * 2);
-      } else {
-        const auto qi = static_cast<int>(ti.rows());
-        for (int g = 0; g < c.levels; ++g) {
-          const Index at = static_cast<Index>(g) * q * qi;
-          small::sandwich<0, Q>(ti.data(), c.a_below[ii].data() + at, qi, q, tj, c.l_below[ii].data() + at, tmp);
-        }
-      }
-    }
-  } else {
-    for (int g = 0; g < c.levels; ++g) {
-      const Index at = static_cast<Index>(g) * q * q;
-      small::sandwich<Q, Q>(tj, c.a_diag.data() + at, q, q, tj, c.l_diag.data() + at, tmp);
-      for (int k = 0; k < q; ++k) c.l_diag.data()[at + k + k * q] += 1.0;
-    }
-    for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {
-      const MatrixXd& ti = factors[static_cast<std::size_t>(j) + 1 + ii];
-      const auto qi = static_cast<int>(ti.rows());
-      small::dispatch<4>(qi, [&](auto QI) {
-        for (int g = 0; g < c.levels; ++g) {
-          const Index at = static_cast<Index>(g) * q * qi;
-          small::sandwich<QI, Q>(ti.data(), c.a_below[ii].data() + at, qi, q, tj, c.l_below[ii].data() + at, tmp);
-        }
+  for (const auto& list : c.blocks)
+    for (const Block& b : list)
+      small::dispatch<4>(b.rows, [&](auto R) {
+        small::sandwich<R, Q>(factors[static_cast<std::size_t>(b.term)].data(), c.a_sparse.data() + b.offset, b.rows, q,
+                              tj, c.l_sparse.data() + b.offset, tmp);
       });
-    }
-  }
-  if (m_re_ > 0)  // the blocks in the trailing rows
-    for (const auto& list : c.blocks)
-      for (const Block& b : list)
-        small::dispatch<4>(b.rows, [&](auto R) {
-          small::sandwich<R, Q>(factors[static_cast<std::size_t>(b.term)].data(), c.a_sparse.data() + b.offset, b.rows,
-                                q, tj, c.l_sparse.data() + b.offset, tmp);
-        });
-  const int pp = p_ + 1;
-  small::dispatch<8>(pp, [&](auto PP) {
-    if constexpr (Q > 0 && PP() > 0) {  // each level's (p + 1) x q block times T_j, at fixed size
-      using XyBlock = Eigen::Matrix<double, PP(), Q>;
-      const Eigen::Matrix<double, Q, Q> t = factors[static_cast<std::size_t>(j)];
-      const double* a = c.a_xy.data();
-      double* l = c.l_xy.data();
-      const Index n = c.levels;
-      for (Index g = 0; g < n; ++g)
-        Eigen::Map<XyBlock>(l + g * Q * PP()).noalias() = Eigen::Map<const XyBlock>(a + g * Q * PP()) * t;
-    } else {
-      for (int g = 0; g < c.levels; ++g) {
-        const Index at = static_cast<Index>(g) * q * pp;
-        small::sandwich<PP, Q>(nullptr, c.a_xy.data() + at, pp, q, tj, c.l_xy.data() + at, tmp);
-      }
-    }
-  });
 }
 
 // Lambda' A22 Lambda + I on the trailing block's random-effects rows. Only the lower triangle is
@@ -479,172 +402,64 @@ void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
 }
 
 // Factors chain term j's diagonal blocks and divides the blocks below them: the levels are
-// independent once the earlier terms are eliminated, so with q = 1 this runs on whole arrays.
-// Then each level's outer products are subtracted from the later chain terms (one level of each)
-// and from the dense trailing block.
+// independent once the earlier terms are eliminated, so this runs in lanes of levels. Then each
+// level's outer products are subtracted from the later chain terms (one level of each) and from
+// the dense trailing block.
 template <int Q>
 bool BlockedCholesky::eliminate_chain_term_q(int j) {
   ChainTerm& c = chain_[static_cast<std::size_t>(j)];
   const int q = Q > 0 ? Q : c.q;
   const int pp = p_ + 1;
-  if (q == 1) {  // contiguous arrays over the levels, in SIMD lanes
-    const Index n = c.levels;
-    double* pivot = c.l_diag.data();
-    Index not_positive = 0;  // NaN included
-    for (Index g = 0; g < n; ++g) not_positive += !(pivot[g] > 0.0);
-    if (not_positive > 0) return false;
-    Eigen::Map<Eigen::ArrayXd> d(pivot, n);
-    d = d.sqrt();
-    inverse_.resize(n);
-    inverse_.array() = d.inverse();
-    const double* inv = inverse_.data();
-    for (auto& below : c.l_below) {
-      const auto qi = static_cast<int>(below.rows());
-      small::dispatch<4>(qi, [&](auto QI) {
-        const int rows = small::extent<QI>(qi);
-        double* v = below.data();
-        for (Index g = 0; g < n; ++g)
-          for (int r = 0; r < rows; ++r) v[g * rows + r] *= inv[g];
-      });
-    }
-    small::dispatch<8>(pp, [&](auto PP) {
-      const int rows = small::extent<PP>(pp);
-      double* v = c.l_xy.data();
-      for (Index g = 0; g < n; ++g)
-        for (int r = 0; r < rows; ++r) v[g * rows + r] *= inv[g];
-    });
-    if (m_re_ > 0)  // with q = 1, level g's entries of l_sparse are [row_start[g], row_start[g + 1])
-      for (Index g = 0; g < n; ++g) {
-        double* v = c.l_sparse.data();
+  const Index stride = c.l_diag.stride();
+  inverse_.resize(q * stride);
+  double* inv = inverse_.data();
+  if (lanes::cholesky<Q>(c.l_diag, inv) > 0) return false;
+  for (auto& below : c.l_below)
+    small::dispatch<4>(below.rows(), [&](auto QI) { lanes::solve_right_transpose<Q, QI>(c.l_diag, inv, below); });
+  small::dispatch<8>(pp, [&](auto PP) { lanes::solve_right_transpose<Q, PP>(c.l_diag, inv, c.l_xy); });
+  if (m_re_ > 0) {
+    if (q == 1) {  // level g's entries of l_sparse are [row_start[g], row_start[g + 1])
+      double* v = c.l_sparse.data();
+      for (Index g = 0; g < c.levels; ++g) {
         const auto level = static_cast<std::size_t>(g);
         for (std::size_t k = c.row_start[level]; k < c.row_start[level + 1]; ++k) v[k] *= inv[g];
       }
-  } else if constexpr (Q == 2) {
-    // First every level's 2 x 2 factor and the reciprocals of its pivots, in a loop of
-    // independent iterations (so the square roots and divisions of many levels overlap), then
-    // the divisions of the blocks below as multiplications.
-    const Index n = c.levels;
-    inverse_.resize(2 * n);
-    double* inv = inverse_.data();
-    double* diag = c.l_diag.data();
-    Index not_positive = 0;  // NaN included
-    for (Index g = 0; g < n; ++g) {
-      double* l = diag + 4 * g;
-      not_positive += !(l[0] > 0.0);
-      const double l00 = std::sqrt(l[0]), r0 = 1.0 / l00, l10 = l[1] * r0, d1 = l[3] - l10 * l10;
-      not_positive += !(d1 > 0.0);
-      const double l11 = std::sqrt(d1);
-      l[0] = l00;
-      l[1] = l10;
-      l[3] = l11;
-      inv[2 * g] = r0;
-      inv[2 * g + 1] = 1.0 / l11;
-    }
-    if (not_positive > 0) return false;
-    // b (rows x 2, column-major) <- b L_g^{-T}.
-    auto divide = [&](auto rows_constant, double* b, int rows_, Index g) {
-      const int rows = small::extent<decltype(rows_constant)::value>(rows_);
-      const double r0 = inv[2 * g], r1 = inv[2 * g + 1], l10 = diag[4 * g + 1];
-      for (int i = 0; i < rows; ++i) {
-        b[i] *= r0;
-        b[i + rows] = (b[i + rows] - b[i] * l10) * r1;
-      }
-    };
-    for (auto& below : c.l_below) {
-      const auto qi = static_cast<int>(below.rows());
-      double* data = below.data();
-      small::dispatch<4>(qi, [&](auto QI) {
-        for (Index g = 0; g < n; ++g) divide(QI, data + g * 2 * qi, qi, g);
-      });
-    }
-    if (m_re_ > 0)
-      for (Index g = 0; g < n; ++g)
+    } else {
+      for (Index g = 0; g < c.levels; ++g)
         for (const Block& b : c.blocks[static_cast<std::size_t>(g)])
-          divide(std::integral_constant<int, 0>{}, c.l_sparse.data() + b.offset, b.rows, g);
-    double* xy = c.l_xy.data();
-    small::dispatch<8>(pp, [&](auto PP) {
-      for (Index g = 0; g < n; ++g) divide(PP, xy + g * 2 * pp, pp, g);
-    });
-  } else {
-    for (int g = 0; g < c.levels; ++g) {
-      double* lg = c.l_diag.data() + static_cast<Index>(g) * q * q;
-      if (!small::cholesky<Q>(lg, q)) return false;
-      for (auto& below : c.l_below) {
-        const auto qi = static_cast<int>(below.rows());
-        small::solve_right_transpose<Q>(lg, q, below.data() + static_cast<Index>(g) * q * qi, qi, qi);
-      }
-      for (const Block& b : c.blocks[static_cast<std::size_t>(g)])
-        small::solve_right_transpose<Q>(lg, q, c.l_sparse.data() + b.offset, b.rows, b.rows);
+          lanes::solve_right_transpose(c.l_diag, inv, g, c.l_sparse.data() + b.offset, b.rows, b.rows);
     }
-    small::dispatch<8>(pp, [&](auto PP) {
-      for (int g = 0; g < c.levels; ++g)
-        small::solve_right_transpose<Q, PP>(c.l_diag.data() + static_cast<Index>(g) * q * q, q,
-                                            c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, pp);
-    });
   }
 
-  // Updates of the later chain terms, term by term.
+  // Updates of the later chain terms, term by term: each parent level's sums over its children.
   for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
     ChainTerm& outer = chain_[static_cast<std::size_t>(j) + 1 + ii];
     const int qi = outer.q;
-    const std::vector<int>& parent = c.parent[ii];
-    // At compile-time sizes, each parent's updates are summed over its children first
-    // (subtract_grouped_products); otherwise level by level.
-    const Index* children = c.children[ii].members.data();
-    const Index* start = c.children[ii].start.data();
-    const double* below_i = c.l_below[ii].data();
+    const lanes::Parents parents{c.children[ii].members.data(), c.children[ii].start.data(),
+                                 c.parent_order[ii].data(), c.same_levels[ii] != 0};
+    const LevelBlocks& below_i = c.l_below[ii];
     small::dispatch<4>(qi, [&](auto QI) {
-      if constexpr (Q > 0 && QI() > 0) {
-        small::subtract_grouped_products<QI(), QI(), Q>(outer.l_diag.data(), below_i, below_i, children, start,
-                                                        outer.levels);
-      } else {
-        for (int g = 0; g < c.levels; ++g) {
-          const Index h = parent[static_cast<std::size_t>(g)];
-          const double* bi = below_i + static_cast<Index>(g) * q * qi;
-          small::subtract_product<QI, QI, Q>(outer.l_diag.data() + h * qi * qi, qi, bi, qi, bi, qi, qi, qi, q);
-        }
-      }
-      for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2) {
-        const auto q2 = static_cast<int>(c.l_below[i2].rows());
-        small::dispatch<4>(q2, [&](auto Q2) {
-          double* out = outer.l_below[i2 - ii - 1].data();
-          if constexpr (Q > 0 && QI() > 0 && Q2() > 0) {
-            small::subtract_grouped_products<Q2(), QI(), Q>(out, c.l_below[i2].data(), below_i, children, start,
-                                                            outer.levels);
-          } else {
-            for (int g = 0; g < c.levels; ++g) {
-              const Index h = parent[static_cast<std::size_t>(g)];
-              const double* bi = below_i + static_cast<Index>(g) * q * qi;
-              const double* b2 = c.l_below[i2].data() + static_cast<Index>(g) * q * q2;
-              small::subtract_product<Q2, QI, Q>(out + h * qi * q2, q2, b2, q2, bi, qi, q2, qi, q);
-            }
-          }
+      lanes::subtract_grouped_products<QI, QI, Q>(outer.l_diag, below_i, below_i, parents, products_);
+      for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2)
+        small::dispatch<4>(c.l_below[i2].rows(), [&](auto Q2) {
+          lanes::subtract_grouped_products<Q2, QI, Q>(outer.l_below[i2 - ii - 1], c.l_below[i2], below_i, parents,
+                                                      products_);
         });
-      }
       small::dispatch<8>(pp, [&](auto PP) {
-        if constexpr (Q > 0 && QI() > 0 && PP() > 0) {
-          small::subtract_grouped_products<PP(), QI(), Q>(outer.l_xy.data(), c.l_xy.data(), below_i, children, start,
-                                                          outer.levels);
-        } else {
-          for (int g = 0; g < c.levels; ++g) {
-            const Index h = parent[static_cast<std::size_t>(g)];
-            const double* bi = below_i + static_cast<Index>(g) * q * qi;
-            small::subtract_product<PP, QI, Q>(outer.l_xy.data() + h * qi * pp, pp,
-                                               c.l_xy.data() + static_cast<Index>(g) * q * pp, pp, bi, qi, pp, qi, q);
-          }
-        }
+        lanes::subtract_grouped_products<PP, QI, Q>(outer.l_xy, c.l_xy, below_i, parents, products_);
       });
-    });
-    // The level's blocks in the trailing rows, into the same rows of its parent's column.
-    if (m_re_ > 0) small::dispatch<4>(qi, [&](auto QI) {
+      // The level's blocks in the trailing rows, into the same rows of its parent's column.
+      if (m_re_ == 0) return;
+      double* bi = scratch_.data();  // level g's q_i x q block below
       std::size_t first_block = 0;
       for (int g = 0; g < c.levels; ++g) {
         const auto& list = c.blocks[static_cast<std::size_t>(g)];
-        const double* bi = c.l_below[ii].data() + static_cast<Index>(g) * q * qi;
+        for (int k = 0; k < q; ++k)
+          for (int i = 0; i < qi; ++i) bi[i + k * qi] = below_i(g, i, k);
         for (std::size_t k = 0; k < list.size(); ++k) {
           const Block& b = list[k];
           small::subtract_product<0, QI, Q>(outer.l_sparse.data() + c.parent_block[ii][first_block + k], b.rows,
-                                         c.l_sparse.data() + b.offset, b.rows, bi, qi, b.rows, qi, q);
+                                            c.l_sparse.data() + b.offset, b.rows, bi, qi, b.rows, qi, q);
         }
         first_block += list.size();
       }
@@ -657,12 +472,7 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
     for (int g = 0; g < c.levels; ++g)
       if (!c.blocks[static_cast<std::size_t>(g)].empty()) downdate_trailing(c, g);
   }
-  // The [X y] corner: L22 -= C C' over all levels (lower triangle; small p by plain loops).
-  if (pp <= 8) {
-    corner_crossproduct(c.l_xy, pp, l22_.bottomRightCorner(pp, pp));
-  } else {
-    l22_.bottomRightCorner(pp, pp).template selfadjointView<Eigen::Lower>().rankUpdate(c.l_xy, -1.0);
-  }
+  subtract_corner_crossproduct(c.l_xy, l22_.bottomRightCorner(pp, pp));  // the [X y] corner
   return true;
 }
 
@@ -696,7 +506,10 @@ void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
       for (Index i = j; i < k; ++i) column[rows[i]] -= ee_(i, j);
     }
   }
-  ce_.noalias() = c.l_xy.middleCols(static_cast<Index>(g) * q, q) * e_.transpose();
+  xy_block_.resize(p_ + 1, q);
+  for (int k = 0; k < q; ++k)
+    for (int row = 0; row <= p_; ++row) xy_block_(row, k) = c.l_xy(g, row, k);
+  ce_.noalias() = xy_block_ * e_.transpose();
   for (Index j = 0; j < k; ++j) l22_.col(rows[j]).segment(m_re_, p_ + 1) -= ce_.col(j);
 }
 
@@ -718,10 +531,12 @@ void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
   const int* rows = c.rows.data();
   const double* v = c.l_sparse.data();
   const std::size_t* row_start = c.row_start.data();
-  const double* xy = c.l_xy.data();
+  const double* xy = c.l_xy.entry(0, 0);  // row r of level g's (p + 1) x 1 block at xy[r * xy_stride + g]
+  const Index xy_stride = c.l_xy.stride();
   const Index m_re = m_re_;
   parallel_for(nblocks, worker_count(linalg_threads(), nblocks), [&, l, ld, pp](int block, int) {
     const Index c1 = std::min<Index>(m_re, (block + 1) * width);
+    std::vector<double> cg(static_cast<std::size_t>(pp));  // the segment's level's [X y] rows
     const std::size_t s1 = c.segment_start[static_cast<std::size_t>(block) + 1];
     for (std::size_t s = c.segment_start[static_cast<std::size_t>(block)]; s < s1; ++s) {
       // The segments' data lie all over memory: fetch the one after next while this one runs.
@@ -730,16 +545,16 @@ void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
         __builtin_prefetch(rows + ahead.first);
         __builtin_prefetch(v + ahead.first);
         __builtin_prefetch(row_start + ahead.level + 1);
-        __builtin_prefetch(xy + static_cast<Index>(ahead.level) * pp);
+        for (int r = 0; r < pp; ++r) __builtin_prefetch(xy + r * xy_stride + ahead.level);
       }
       const ChainTerm::Segment seg = c.segments[s];
       const std::size_t end = row_start[static_cast<std::size_t>(seg.level) + 1];
-      const double* cg = xy + static_cast<Index>(seg.level) * pp;
+      for (int r = 0; r < pp; ++r) cg[static_cast<std::size_t>(r)] = xy[r * xy_stride + seg.level];
       for (std::size_t j = seg.first; j < end && rows[j] < c1; ++j) {
         double* column = l + static_cast<Index>(rows[j]) * ld;
         const double vj = v[j];
         for (std::size_t i = j; i < end; ++i) column[rows[i]] -= v[i] * vj;
-        for (int r = 0; r < pp; ++r) column[m_re + r] -= cg[r] * vj;
+        for (int r = 0; r < pp; ++r) column[m_re + r] -= cg[static_cast<std::size_t>(r)] * vj;
       }
     }
   });
@@ -750,7 +565,7 @@ void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
     double* column = d.col(h).data();
     for (std::size_t i = c.row_start[static_cast<std::size_t>(g)]; i < c.row_start[static_cast<std::size_t>(g) + 1]; ++i)
       column[c.rows[i]] = c.l_sparse[i];
-    d.col(h).tail(pp) = c.l_xy.col(g);
+    for (int r = 0; r < pp; ++r) d(m_re_ + r, h) = c.l_xy(g, r, 0);
   }
   // L22 -= D D' on the random-effects columns (lower part; the [X y] corner is done per term),
   // by column panels: a GEMM each.
@@ -766,8 +581,8 @@ void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
 
 double BlockedCholesky::log_det_random() const {
   LogSum sum;
-  for (const ChainTerm& c : chain_)  // the diagonal of each q x q block, stored side by side
-    for (int k = 0; k < c.q; ++k) sum.add(c.l_diag.data() + k + k * c.q, c.levels, c.q * c.q);
+  for (const ChainTerm& c : chain_)  // the diagonal entries of the q x q blocks, each over the levels
+    for (int k = 0; k < c.q; ++k) sum.add(c.l_diag.entry(k, k), c.levels, 1);
   sum.add(l22_.data(), m_re_, l22_.rows() + 1);
   return 2.0 * sum.value();
 }
@@ -810,34 +625,30 @@ void BlockedCholesky::solve(Eigen::VectorXd& beta, Eigen::VectorXd& u) const {
   int max_q = 1;
   for (const ChainTerm& c : chain_) max_q = std::max(max_q, c.q);
   std::vector<double> rhs(static_cast<std::size_t>(max_q));
-  const Index pp = p_ + 1;
   for (std::size_t j = chain_.size(); j-- > 0;) {
     const ChainTerm& c = chain_[j];
-    const Index q = c.q;
+    const int q = c.q;
     for (int g = 0; g < c.levels; ++g) {
       const Index col = static_cast<Index>(g) * q;
-      for (Index k = 0; k < q; ++k) {
-        const double* xy = c.l_xy.data() + (col + k) * pp;
-        double s = xy[p_];
-        for (Index r = 0; r < p_; ++r) s -= xy[r] * beta[r];
+      for (int k = 0; k < q; ++k) {
+        double s = c.l_xy(g, p_, k);
+        for (int r = 0; r < p_; ++r) s -= c.l_xy(g, r, k) * beta[r];
         for (const Block& b : c.blocks[static_cast<std::size_t>(g)]) {
           const double* lb = c.l_sparse.data() + b.offset + k * b.rows;
           for (int i = 0; i < b.rows; ++i) s -= lb[i] * tail[b.row + i];
         }
         for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
-          const Index qi = c.l_below[ii].rows();
+          const int qi = c.l_below[ii].rows();
           const Index h = c.parent[ii][static_cast<std::size_t>(g)];
-          const double* below = c.l_below[ii].data() + (col + k) * qi;
           const double* uh = u.data() + offset[j + 1 + ii] + h * qi;
-          for (Index i = 0; i < qi; ++i) s -= below[i] * uh[i];
+          for (int i = 0; i < qi; ++i) s -= c.l_below[ii](g, i, k) * uh[i];
         }
         rhs[static_cast<std::size_t>(k)] = s;
       }
-      const double* lg = c.l_diag.data() + col * q;  // back substitution with L_g'
-      for (Index k = q; k-- > 0;) {
+      for (int k = q; k-- > 0;) {  // back substitution with L_g'
         double s = rhs[static_cast<std::size_t>(k)];
-        for (Index i = k + 1; i < q; ++i) s -= lg[i + k * q] * rhs[static_cast<std::size_t>(i)];
-        rhs[static_cast<std::size_t>(k)] = s / lg[k + k * q];
+        for (int i = k + 1; i < q; ++i) s -= c.l_diag(g, i, k) * rhs[static_cast<std::size_t>(i)];
+        rhs[static_cast<std::size_t>(k)] = s / c.l_diag(g, k, k);
         u[offset[j] + col + k] = rhs[static_cast<std::size_t>(k)];
       }
     }

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "linalg/level_blocks.hpp"
 #include "model/random_effects_term.hpp"
 
 namespace lmm::internal {
@@ -37,6 +38,10 @@ struct Grouping {
   Eigen::Index first(Eigen::Index g) const { return start[static_cast<std::size_t>(g)]; }
   Eigen::Index end(Eigen::Index g) const { return start[static_cast<std::size_t>(g) + 1]; }
   Eigen::Index member(Eigen::Index k) const { return members[static_cast<std::size_t>(k)]; }
+  // The groups ordered by size (ascending; equal sizes in group order).
+  std::vector<Eigen::Index> by_size() const;
+  // Whether group g's one member is g, for every group.
+  bool is_identity() const;
 };
 
 class BlockedCholesky {
@@ -85,14 +90,17 @@ class BlockedCholesky {
   // A term of the nested chain, j. Its levels' columns of L: the diagonal block, one block in
   // the block row of each later chain term i (at the level containing it), block-sparse rows in
   // the dense trailing block, and the [X y] rows. "a_" members hold the crossproducts, "l_" the
-  // factor.
+  // factor. The blocks of every level are stored entry by entry (LevelBlocks), except the
+  // block-sparse rows, whose blocks differ from level to level.
   struct ChainTerm {
     int q = 0;
     int levels = 0;
-    Eigen::MatrixXd a_diag, l_diag;                // q x (q * levels)
+    LevelBlocks a_diag, l_diag;                    // q x q per level
     std::vector<std::vector<int>> parent;          // [i - j - 1][g]: level of chain term i containing g
     std::vector<Grouping> children;                // [i - j - 1]: the levels in each level of term i
-    std::vector<Eigen::MatrixXd> a_below, l_below; // [i - j - 1]: q_i x (q * levels)
+    std::vector<std::vector<Eigen::Index>> parent_order;  // [i - j - 1]: term i's levels, children.by_size()
+    std::vector<char> same_levels;                 // [i - j - 1]: children.is_identity() (one factor)
+    std::vector<LevelBlocks> a_below, l_below;     // [i - j - 1]: q_i x q per level
     std::vector<std::vector<Block>> blocks;        // per level, ascending rows
     // The trailing rows each level's blocks cover, ascending: level g's are
     // rows[row_start[g], row_start[g + 1]). With q = 1 they are also the level's entries of
@@ -104,7 +112,7 @@ class BlockedCholesky {
     // [i - j - 1]: for each block (levels in order, blocks in order), the offset into chain term
     // i's l_sparse of the block at the same rows in the column of the level containing this one.
     std::vector<std::vector<std::size_t>> parent_block;
-    Eigen::MatrixXd a_xy, l_xy;                    // (p + 1) x (q * levels)
+    LevelBlocks a_xy, l_xy;                        // (p + 1) x q per level
     // Levels of a q = 1 term that meet a large share of the trailing rows (heavy users): their
     // downdate is one dense product, not scattered updates (downdate_trailing_by_columns).
     std::vector<int> dense_levels;
@@ -153,9 +161,10 @@ class BlockedCholesky {
   std::vector<int> row_term_; // for each random-effects row of the trailing block, its term
   std::vector<int> term_offset_, term_q_;  // trailing-block offset and width of the terms after the chain
   Eigen::MatrixXd a22_, l22_;              // (m_re + p + 1) square
-  Eigen::MatrixXd e_, ee_, ce_;            // workspace of downdate_trailing
+  Eigen::MatrixXd e_, ee_, ce_, xy_block_; // workspace of downdate_trailing
   std::vector<double> scratch_;            // workspace of the small kernels
-  Eigen::VectorXd inverse_;                // workspace: 1 / pivots of a q = 1 chain term
+  std::vector<double> products_;           // workspace of lanes::subtract_grouped_products
+  Eigen::VectorXd inverse_;                // workspace: 1 / the pivots of a chain term (q x stride)
   bool trailing_diagonal_ = true;  // every term after the chain has q = 1 (Lambda diagonal there)
   Eigen::VectorXd row_scale_;      // then each trailing random-effects row's T(0, 0), set by update
 };

@@ -38,14 +38,14 @@ std::vector<MatrixXd> BlockedCholesky::random_effects_inverse_blocks() const {
       level[j] = g;
       for (std::size_t i = j + 1; i < r; ++i) level[i] = c.parent[i - j - 1][static_cast<std::size_t>(g)];
       x[j] = MatrixXd::Identity(q, q);
-      c.l_diag.middleCols(g * q, q).triangularView<Eigen::Lower>().solveInPlace(x[j]);
+      c.l_diag.block(g).triangularView<Eigen::Lower>().solveInPlace(x[j]);
       MatrixXd block = x[j].transpose() * x[j];
       for (std::size_t i = j + 1; i < r; ++i) {
         const ChainTerm& ci = chain_[i];
         MatrixXd sum = MatrixXd::Zero(ci.q, q);
         for (std::size_t l = j; l < i; ++l)
-          sum.noalias() -= chain_[l].l_below[i - l - 1].middleCols(level[l] * chain_[l].q, chain_[l].q) * x[l];
-        ci.l_diag.middleCols(level[i] * ci.q, ci.q).triangularView<Eigen::Lower>().solveInPlace(sum);
+          sum.noalias() -= chain_[l].l_below[i - l - 1].block(level[l]) * x[l];
+        ci.l_diag.block(level[i]).triangularView<Eigen::Lower>().solveInPlace(sum);
         x[i] = std::move(sum);
         block.noalias() += x[i].transpose() * x[i];
       }
