@@ -191,6 +191,22 @@ TEST(BlockedCholesky, TwoTermsOnOneFactorNestedInAThird) {
   for (int trial = 0; trial < 3; ++trial) expect_matches_dense(d, random_factors(d, rng), 3);
 }
 
+// Three terms on one factor, as (x + z || class) makes, nested in a fourth with a crossed term
+// after it: the first two leave their updates of the school terms for the third to sum.
+TEST(BlockedCholesky, ThreeTermsOnOneFactorShareTheirParentUpdates) {
+  std::mt19937_64 rng(18);
+  const int n = 500;
+  std::vector<int> cls(n), school(n), rater(n);
+  std::uniform_int_distribution<int> pick_class(0, 44), pick_rater(0, 4);
+  for (int i = 0; i < n; ++i) {
+    cls[i] = i < 45 ? i : pick_class(rng);
+    school[i] = cls[i] / 5;
+    rater[i] = i < 5 ? i : pick_rater(rng);
+  }
+  Design d = make_design(n, {cls, cls, cls, school, rater}, {45, 45, 45, 9, 5}, {1, 1, 1, 2, 1}, rng);
+  for (int trial = 0; trial < 3; ++trial) expect_matches_dense(d, random_factors(d, rng), 4);
+}
+
 TEST(BlockedCholesky, CrossedTermsLeaveTheFirstTermAlone) {
   std::mt19937_64 rng(13);
   const int n = 500;

@@ -141,6 +141,7 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
   MatrixXd xy(x.rows(), p_ + 1);
   xy << x, y;
   for (int j = 0; j < r; ++j) build_chain_term(j, terms, xy);
+  pending_.assign(static_cast<std::size_t>(r), std::vector<std::vector<double>>(static_cast<std::size_t>(r) + 1));
   link_parent_blocks();
   build_trailing(terms, xy);
   plan_column_blocked_downdate();
@@ -432,21 +433,33 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
   }
 
   // Updates of the later chain terms, term by term: each parent level's sums over its children.
+  // When the next chain term is on the same factor (same levels), it updates the same parents
+  // (those after it) through the same children: this term's products are left for it to sum
+  // with its own, one pass over the children for both (pending_).
+  const auto r = chain_.size();
+  const bool defer = c.same_levels.size() > 0 && c.same_levels[0] != 0;
+  const bool take_pending = j > 0 && chain_[static_cast<std::size_t>(j) - 1].same_levels[0] != 0;
   for (std::size_t ii = 0; ii < c.l_below.size(); ++ii) {
-    ChainTerm& outer = chain_[static_cast<std::size_t>(j) + 1 + ii];
+    const std::size_t i = static_cast<std::size_t>(j) + 1 + ii;
+    ChainTerm& outer = chain_[i];
     const int qi = outer.q;
     const lanes::Parents parents{c.children[ii].members.data(), c.children[ii].start.data(),
                                  c.parent_order[ii].data(), c.same_levels[ii] != 0};
+    // Where this update's products go: summed now, or left in / added to pending_.
+    const bool keep = defer && ii > 0, pending = take_pending || keep;
+    auto work = [&](std::size_t kind) -> std::vector<double>& { return pending ? pending_[i][kind] : products_; };
     const LevelBlocks& below_i = c.l_below[ii];
     small::dispatch<4>(qi, [&](auto QI) {
-      lanes::subtract_grouped_products<QI, QI, Q>(outer.l_diag, below_i, below_i, parents, products_);
+      lanes::subtract_grouped_products<QI, QI, Q>(outer.l_diag, below_i, below_i, parents, work(0), take_pending,
+                                                  !keep);
       for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2)
         small::dispatch<4>(c.l_below[i2].rows(), [&](auto Q2) {
           lanes::subtract_grouped_products<Q2, QI, Q>(outer.l_below[i2 - ii - 1], c.l_below[i2], below_i, parents,
-                                                      products_);
+                                                      work(i2 - ii), take_pending, !keep);
         });
       small::dispatch<8>(pp, [&](auto PP) {
-        lanes::subtract_grouped_products<PP, QI, Q>(outer.l_xy, c.l_xy, below_i, parents, products_);
+        lanes::subtract_grouped_products<PP, QI, Q>(outer.l_xy, c.l_xy, below_i, parents, work(r), take_pending,
+                                                    !keep);
       });
       // The level's blocks in the trailing rows, into the same rows of its parent's column.
       if (m_re_ == 0) return;

@@ -164,6 +164,10 @@ class BlockedCholesky {
   Eigen::MatrixXd e_, ee_, ce_, xy_block_; // workspace of downdate_trailing
   std::vector<double> scratch_;            // workspace of the small kernels
   std::vector<double> products_;           // workspace of lanes::subtract_grouped_products
+  // Products left for a later chain term on the same factor to sum with its own: [i][kind] for
+  // chain term i's diagonal blocks (kind 0), its blocks below in term i + k (kind k), its [X y]
+  // rows (kind = chain size).
+  std::vector<std::vector<std::vector<double>>> pending_;
   Eigen::VectorXd inverse_;                // workspace: 1 / the pivots of a chain term (q x stride)
   bool trailing_diagonal_ = true;  // every term after the chain has q = 1 (Lambda diagonal there)
   Eigen::VectorXd row_scale_;      // then each trailing random-effects row's T(0, 0), set by update

@@ -211,9 +211,12 @@ struct Parents {
 //   registers, all entries in one pass over its children. The parents are taken by number of
 //   children, so that the loop over one parent's children mostly ends where the last one's did
 //   and its branch is predicted.
+// Several terms on one factor update the same parents through the same children: the first
+// ones leave their products in `work` (sum = false), each later one adds its own (accumulate),
+// and the last sums them per parent once (sum = true).
 template <int Rows = 0, int Cols = 0, int Inner = 0>
 void subtract_grouped_products(LevelBlocks& out, const LevelBlocks& a, const LevelBlocks& b, const Parents& parents,
-                               std::vector<double>& work) {
+                               std::vector<double>& work, bool accumulate = false, bool sum = true) {
   const int rows = small::extent<Rows>(a.rows()), cols = small::extent<Cols>(b.rows()),
             inner = small::extent<Inner>(a.cols());
   const Eigen::Index stride = a.stride();
@@ -234,7 +237,12 @@ void subtract_grouped_products(LevelBlocks& out, const LevelBlocks& a, const Lev
   double* products = work.data();
   for (Eigen::Index g = 0; g < stride; g += kLanes)
     for (int c = 0; c < cols; ++c)
-      for (int r = 0; r < rows; ++r) at(products + (r + c * rows) * stride + g) = product(g, r, c);
+      for (int r = 0; r < rows; ++r) {
+        auto to = at(products + (r + c * rows) * stride + g);
+        if (accumulate) to += product(g, r, c);
+        else to = product(g, r, c);
+      }
+  if (!sum) return;
   const std::ptrdiff_t* start = parents.start;
   const std::ptrdiff_t* children = parents.children;
   if constexpr (Rows > 0 && Cols > 0) {
