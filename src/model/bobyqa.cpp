@@ -11,12 +11,14 @@ namespace {
 struct Context {
   const Objective* f;
   int evaluations = 0;
+  std::vector<double> theta;  // reused: no allocation per evaluation
 };
 
 double call(unsigned n, const double* x, double* /*gradient*/, void* data) {
   auto* context = static_cast<Context*>(data);
   ++context->evaluations;
-  const double value = (*context->f)(std::vector<double>(x, x + n));
+  context->theta.assign(x, x + n);
+  const double value = (*context->f)(context->theta);
   return std::isfinite(value) ? value : std::numeric_limits<double>::max();
 }
 
@@ -44,7 +46,7 @@ OptimizerOutcome minimize_bobyqa(const Objective& f, std::vector<double> x0, con
                                  const std::vector<double>& initial_step) {
   const auto n = static_cast<unsigned>(x0.size());
   OptimizerOutcome out;
-  Context context{&f};
+  Context context{&f, 0, {}};
   nlopt_opt opt = nlopt_create(NLOPT_LN_BOBYQA, n);
   nlopt_set_lower_bounds(opt, lower.data());
   if (!upper.empty()) nlopt_set_upper_bounds(opt, upper.data());

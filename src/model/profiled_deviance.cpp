@@ -22,10 +22,20 @@ std::vector<Eigen::MatrixXd> ProfiledDeviance::relative_factors(const std::vecto
   return factors;
 }
 
-bool ProfiledDeviance::factor(const std::vector<double>& theta) { return cholesky_.update(relative_factors(theta)); }
+const std::vector<Eigen::MatrixXd>& ProfiledDeviance::set_factors(const std::vector<double>& theta) {
+  factors_.resize(terms_.size());
+  const double* next = theta.data();
+  for (std::size_t k = 0; k < terms_.size(); ++k) {
+    terms_[k].relative_factor(next, factors_[k]);
+    next += terms_[k].ntheta();
+  }
+  return factors_;
+}
+
+bool ProfiledDeviance::factor(const std::vector<double>& theta) { return cholesky_.update(set_factors(theta)); }
 
 double ProfiledDeviance::operator()(const std::vector<double>& theta, bool reml) {
-  if (!cholesky_.update(relative_factors(theta))) return std::numeric_limits<double>::infinity();
+  if (!cholesky_.update(set_factors(theta))) return std::numeric_limits<double>::infinity();
   return objective_from_factor(reml);
 }
 

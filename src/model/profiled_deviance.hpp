@@ -39,12 +39,16 @@ class ProfiledDeviance {
 
  private:
   double objective_from_factor(bool reml) const;  // from the current factor L
+  // relative_factors(theta) into factors_, whose matrices are kept from one evaluation to the
+  // next (no allocation per evaluation).
+  const std::vector<Eigen::MatrixXd>& set_factors(const std::vector<double>& theta);
 
   const std::vector<RandomEffectsTerm>& terms_;
   BlockedCholesky cholesky_;
   double n_ = 0.0;
   double p_ = 0.0;
   std::vector<double> lower_, start_;
+  std::vector<Eigen::MatrixXd> factors_;
 };
 
 }  // namespace lmm::internal

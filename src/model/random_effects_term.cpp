@@ -9,11 +9,16 @@
 namespace lmm::internal {
 
 Eigen::MatrixXd RandomEffectsTerm::relative_factor(const double* theta) const {
+  Eigen::MatrixXd t;
+  relative_factor(theta, t);
+  return t;
+}
+
+void RandomEffectsTerm::relative_factor(const double* theta, Eigen::MatrixXd& t) const {
   const int k = q();
-  Eigen::MatrixXd t = Eigen::MatrixXd::Zero(k, k);
+  t.setZero(k, k);
   for (int j = 0; j < k; ++j)
     for (int i = j; i < k; ++i) t(i, j) = *theta++;
-  return t;
 }
 
 void RandomEffectsTerm::append_bounds(std::vector<double>& lower, std::vector<double>& start) const {

@@ -26,6 +26,7 @@ struct RandomEffectsTerm {
   // The relative covariance factor T (lower triangular, q x q) from this term's slice of theta,
   // filled column by column as lme4 does.
   Eigen::MatrixXd relative_factor(const double* theta) const;
+  void relative_factor(const double* theta, Eigen::MatrixXd& t) const;  // into t (reusing its storage)
   // Lower bounds of theta: 0 for diagonal elements, -inf otherwise; starts 1 and 0.
   void append_bounds(std::vector<double>& lower, std::vector<double>& start) const;
 };
