@@ -233,7 +233,8 @@ void subtract_grouped_products(LevelBlocks& out, const LevelBlocks& a, const Lev
         for (int r = 0; r < rows; ++r) at(ov(r, c) + g) -= product(g, r, c);
     return;
   }
-  work.resize(static_cast<std::size_t>(stride * rows * cols));
+  // Grown, never shrunk: calls of different sizes share it without refilling it each time.
+  if (const auto size = static_cast<std::size_t>(stride * rows * cols); work.size() < size) work.resize(size);
   double* products = work.data();
   for (Eigen::Index g = 0; g < stride; g += kLanes)
     for (int c = 0; c < cols; ++c)
