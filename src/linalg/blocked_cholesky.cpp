@@ -347,7 +347,7 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
   ChainTerm& c = chain_[static_cast<std::size_t>(j)];
   const int q = Q > 0 ? Q : c.q;
   const double* tj = factors[static_cast<std::size_t>(j)].data();
-  lanes::sandwich<Q, Q>(tj, c.a_diag, tj, c.l_diag);
+  lanes::sandwich<Q, Q, true>(tj, c.a_diag, tj, c.l_diag);
   for (int k = 0; k < q; ++k)  // the padding too: its diagonal blocks become the identity
     Eigen::Map<Eigen::ArrayXd>(c.l_diag.entry(k, k), c.l_diag.stride()) += 1.0;
   for (std::size_t ii = 0; ii < c.a_below.size(); ++ii) {  // T_i' A T_j
@@ -450,8 +450,8 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
     auto work = [&](std::size_t kind) -> std::vector<double>& { return pending ? pending_[i][kind] : products_; };
     const LevelBlocks& below_i = c.l_below[ii];
     small::dispatch<4>(qi, [&](auto QI) {
-      lanes::subtract_grouped_products<QI, QI, Q>(outer.l_diag, below_i, below_i, parents, work(0), take_pending,
-                                                  !keep);
+      lanes::subtract_grouped_products<QI, QI, Q, true>(outer.l_diag, below_i, below_i, parents, work(0),
+                                                        take_pending, !keep);
       for (std::size_t i2 = ii + 1; i2 < c.l_below.size(); ++i2)
         small::dispatch<4>(c.l_below[i2].rows(), [&](auto Q2) {
           lanes::subtract_grouped_products<Q2, QI, Q>(outer.l_below[i2 - ii - 1], c.l_below[i2], below_i, parents,

@@ -87,8 +87,9 @@ inline Eigen::Map<Lanes> at(double* p) { return Eigen::Map<Lanes>(p); }
 inline Eigen::Map<const Lanes> at(const double* p) { return Eigen::Map<const Lanes>(p); }
 
 // out_g = L' a_g R for every level: L is a.rows() square (the identity when left is nullptr),
-// R a.cols() square, both column-major.
-template <int Rows = 0, int Cols = 0>
+// R a.cols() square, both column-major. Lower: only the lower triangle of out_g (a diagonal
+// block, whose other part the Cholesky factors do not read).
+template <int Rows = 0, int Cols = 0, bool Lower = false>
 void sandwich(const double* left, const LevelBlocks& a, const double* right, LevelBlocks& out) {
   const int rows = small::extent<Rows>(a.rows()), cols = small::extent<Cols>(a.cols());
   const EntryView<const double> av{a.view().base, a.stride(), rows};
@@ -111,14 +112,14 @@ void sandwich(const double* left, const LevelBlocks& a, const double* right, Lev
           for (int m = 1; m < Cols; ++m) t[r + c * Rows] += in(r, m) * right[m + c * Cols];
         }
       for (int c = 0; c < Cols; ++c)
-        for (int r = 0; r < Rows; ++r) {
+        for (int r = Lower ? c : 0; r < Rows; ++r) {
           Lanes s = left[r * Rows] * t[c * Rows];
           for (int k = 1; k < Rows; ++k) s += left[k + r * Rows] * t[k + c * Rows];
           to(r, c) = s;
         }
     } else {  // sizes known at run time only: every (k, m) term of L' a R, no workspace
       for (int c = 0; c < cols; ++c)
-        for (int r = 0; r < rows; ++r) {
+        for (int r = Lower ? c : 0; r < rows; ++r) {
           Lanes s = Lanes::Zero();
           for (int m = 0; m < cols; ++m)
             for (int k = 0; k < rows; ++k) s += (left[k + r * rows] * right[m + c * cols]) * in(k, m);
@@ -214,7 +215,9 @@ struct Parents {
 // Several terms on one factor update the same parents through the same children: the first
 // ones leave their products in `work` (sum = false), each later one adds its own (accumulate),
 // and the last sums them per parent once (sum = true).
-template <int Rows = 0, int Cols = 0, int Inner = 0>
+// Lower: a and b are the same blocks and out_h is a diagonal block, of which only the lower
+// triangle is kept (the Cholesky factors read no other part).
+template <int Rows = 0, int Cols = 0, int Inner = 0, bool Lower = false>
 void subtract_grouped_products(LevelBlocks& out, const LevelBlocks& a, const LevelBlocks& b, const Parents& parents,
                                std::vector<double>& work, bool accumulate = false, bool sum = true) {
   const int rows = small::extent<Rows>(a.rows()), cols = small::extent<Cols>(b.rows()),
@@ -230,7 +233,7 @@ void subtract_grouped_products(LevelBlocks& out, const LevelBlocks& a, const Lev
     const EntryView<double> ov{out.view().base, stride, rows};
     for (Eigen::Index g = 0; g < stride; g += kLanes)
       for (int c = 0; c < cols; ++c)
-        for (int r = 0; r < rows; ++r) at(ov(r, c) + g) -= product(g, r, c);
+        for (int r = Lower ? c : 0; r < rows; ++r) at(ov(r, c) + g) -= product(g, r, c);
     return;
   }
   // Grown, never shrunk: calls of different sizes share it without refilling it each time.
@@ -238,7 +241,7 @@ void subtract_grouped_products(LevelBlocks& out, const LevelBlocks& a, const Lev
   double* products = work.data();
   for (Eigen::Index g = 0; g < stride; g += kLanes)
     for (int c = 0; c < cols; ++c)
-      for (int r = 0; r < rows; ++r) {
+      for (int r = Lower ? c : 0; r < rows; ++r) {
         auto to = at(products + (r + c * rows) * stride + g);
         if (accumulate) to += product(g, r, c);
         else to = product(g, r, c);
@@ -255,12 +258,15 @@ void subtract_grouped_products(LevelBlocks& out, const LevelBlocks& a, const Lev
       double s[kEntries] = {};
       for (std::ptrdiff_t k = start[h]; k < start[h + 1]; ++k) {
         const double* p = products + children[k];
-        for (int e = 0; e < kEntries; ++e) s[e] += p[e * stride];
+        for (int e = 0; e < kEntries; ++e)
+          if (!Lower || e % Rows >= e / Rows) s[e] += p[e * stride];
       }
-      for (int e = 0; e < kEntries; ++e) o[e][h] -= s[e];
+      for (int e = 0; e < kEntries; ++e)
+        if (!Lower || e % Rows >= e / Rows) o[e][h] -= s[e];
     }
   } else {
     for (int e = 0; e < rows * cols; ++e) {
+      if (Lower && e % rows < e / rows) continue;
       const double* p = products + e * stride;
       double* o = out.entry(e % rows, e / rows);
       for (Eigen::Index h = 0; h < out.levels(); ++h) {
