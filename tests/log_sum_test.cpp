@@ -1,6 +1,7 @@
-// LogSum (the log det of L from its pivots) against a plain sum of logs: lengths around its four
-// lanes and its renormalization every 1,024 values, strided input, values whose product over-
-// or underflows a double, and the numbers its bit-level split cannot take (0, subnormals, inf).
+// LogSum (the log det of L from its pivots) against a plain sum of logs: lengths around its eight
+// lanes, numbers whose range allows 10 factors per lane (many blocks) or 1,000 (pivots near 1),
+// strided input, values whose product over- or underflows a double, and the numbers it cannot
+// multiply (0, subnormals, inf, NaN).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -43,6 +44,18 @@ TEST(LogSum, MatchesSumOfLogsAcrossLengthsAndStrides) {
       sum.add(v.data(), n, stride);
       expect_near_sum(sum.value(), v, n, stride);
     }
+  }
+}
+
+TEST(LogSum, LongRunsOfNumbersNearOne) {
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> near_one(1.0, 1.5);
+  for (Eigen::Index n : {7999, 8000, 8001, 20000}) {
+    std::vector<double> v(static_cast<std::size_t>(n));
+    for (double& x : v) x = near_one(rng);
+    LogSum sum;
+    sum.add(v.data(), n, 1);
+    expect_near_sum(sum.value(), v, n, 1);
   }
 }
 

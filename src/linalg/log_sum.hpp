@@ -6,20 +6,23 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numbers>
 
 namespace lmm::internal {
 
-// Sum of the logs of positive numbers with one log per call to value(): each number is split
-// into its binary exponent (summed exactly) and its mantissa in [1, 2), whose products run in
-// kLanes independent lanes, each renormalized after 256 factors (below 2^256). The loop has no
-// branch and each lane's state is one array per type, so it runs in SIMD lanes; a call given a
-// number that is not a positive normal double (never a pivot of L, which are finite and at
-// least 1 for the random effects) sums logs instead.
+// Sum of the logs of positive numbers with one log per call to value(). The numbers are
+// multiplied in kLanes independent lanes (SIMD registers when they are contiguous), as many per
+// lane as their range allows before a product could leave [2^-1000, 2^1000]: the smallest and
+// largest number fix that count. Each lane's product is then split into its binary exponent
+// (summed exactly) and its mantissa, multiplied into one running mantissa. A call given a
+// number that is not positive and finite (never a pivot of L) sums logs instead, so that the
+// result is log's: -inf for a zero, NaN for a negative number or NaN.
 class LogSum {
  public:
   void add(const double* v, Eigen::Index n, Eigen::Index stride) {
-    if (stride == 1) accumulate<1>(v, n, 1);  // contiguous: the lanes load as vectors
+    if (n == 0) return;
+    if (stride == 1) accumulate<1>(v, n, 1);
     else accumulate<0>(v, n, stride);
   }
   double value() const {
@@ -27,55 +30,68 @@ class LogSum {
   }
 
  private:
-  static constexpr int kLanes = 8;
+  static constexpr Eigen::Index kLanes = 8;
+  using Lanes = Eigen::Array<double, kLanes, 1>;
 
-  // Stride > 0 fixes the stride at compile time; 0 takes stride_.
+  // Stride > 0 fixes the stride at compile time (1: the lanes load as vectors); 0 takes stride_.
   template <int Stride>
   void accumulate(const double* v, Eigen::Index n, Eigen::Index stride_) {
     const Eigen::Index stride = Stride > 0 ? Stride : stride_;
-    std::uint64_t abnormal[kLanes] = {};  // per lane: 0 or 1
-    std::uint64_t biased_sum[kLanes] = {};  // biased exponents (the bias is taken off at the end)
-    double product[kLanes];
-    for (double& p : product) p = 1.0;
-    // One factor into one lane, in integer and double operations only (so that the compiler
-    // makes vector instructions of them). x = biased - 1 wraps around for biased = 0 (zero,
-    // subnormals) and is at least 0x7fe for inf, NaN and anything with the sign bit set: both
-    // set the top bit of x | (0x7fd - x).
-    auto take = [&abnormal, &biased_sum, &product](int lane, double value) {
-      const auto bits = std::bit_cast<std::uint64_t>(value);
-      const std::uint64_t biased = bits >> 52;  // with the sign bit
-      const std::uint64_t x = biased - 1;
-      abnormal[lane] |= (x | (0x7fdULL - x)) >> 63;
-      biased_sum[lane] += biased;
-      product[lane] *= std::bit_cast<double>((bits & kMantissa) | kOne);
-    };
-    std::int64_t exponent = -1023 * static_cast<std::int64_t>(n);
-    Eigen::Index k = 0;
-    while (k < n) {
-      const Eigen::Index end = std::min(n, k + kLanes * 256);
-      for (; k + kLanes <= end; k += kLanes)
-        for (int lane = 0; lane < kLanes; ++lane) take(lane, v[(k + lane) * stride]);
-      for (int lane = 0; k < end; ++k, ++lane) take(lane, v[k * stride]);
-      for (double& lane : product) {  // renormalize
-        const auto bits = std::bit_cast<std::uint64_t>(lane);
-        exponent += static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023;
-        lane = std::bit_cast<double>((bits & kMantissa) | kOne);
+    double lo = 0.0, hi = 0.0;
+    if constexpr (Stride == 1) {
+      const Eigen::Map<const Eigen::ArrayXd> values(v, n);
+      lo = values.minCoeff();
+      hi = values.maxCoeff();
+    } else {
+      const Eigen::Map<const Eigen::ArrayXd, 0, Eigen::InnerStride<>> values(v, n, Eigen::InnerStride<>(stride));
+      lo = values.minCoeff();
+      hi = values.maxCoeff();
+    }
+    if (!(lo > 0.0) || !(hi < std::numeric_limits<double>::infinity())) return sum_logs(v, n, stride);
+    // Factors per lane between splits: |log2| of any product of them stays under 1000.
+    const double range = std::max({std::abs(std::log2(lo)), std::abs(std::log2(hi)), 1.0});
+    const auto per_lane = std::max<Eigen::Index>(1, static_cast<Eigen::Index>(1000.0 / range));
+    std::int64_t exponent = 0;
+    double mantissa = 1.0;
+    Eigen::Index i = 0;
+    while (i < n) {
+      const Eigen::Index end = std::min(n, i + kLanes * per_lane);
+      Lanes product = Lanes::Ones();
+      for (; i + kLanes <= end; i += kLanes) {
+        if constexpr (Stride == 1) product *= Eigen::Map<const Lanes>(v + i);
+        else
+          for (Eigen::Index lane = 0; lane < kLanes; ++lane) product[lane] *= v[(i + lane) * stride];
       }
-    }
-    std::uint64_t any_abnormal = 0;
-    for (int lane = 0; lane < kLanes; ++lane) {
-      any_abnormal |= abnormal[lane];
-      exponent += static_cast<std::int64_t>(biased_sum[lane]);
-    }
-    if (any_abnormal != 0) {
-      for (Eigen::Index i = 0; i < n; ++i) logs_ += std::log(v[i * stride]);
-      return;
+      for (Eigen::Index lane = 0; i < end; ++i, ++lane) product[lane] *= v[i * stride];
+      for (Eigen::Index lane = 0; lane < kLanes; ++lane) {
+        const double p = product[lane];
+        // A NaN among the numbers, or a subnormal one (a lane product of one factor).
+        if (!(p >= std::numeric_limits<double>::min() && p < std::numeric_limits<double>::infinity()))
+          return sum_logs(v, n, stride);
+        take(p, exponent, mantissa);  // below 2^8 after the kLanes lanes
+      }
+      renormalize(exponent, mantissa);
     }
     exponent_ += exponent;
-    for (const double lane : product) mantissa_ *= lane;  // below 2^9, renormalized next
-    const auto bits = std::bit_cast<std::uint64_t>(mantissa_);
-    exponent_ += static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023;
-    mantissa_ = std::bit_cast<double>((bits & kMantissa) | kOne);
+    mantissa_ *= mantissa;
+    renormalize(exponent_, mantissa_);
+  }
+
+  // x (positive, normal) = m 2^e with m in [1, 2): exponent += e, mantissa *= m.
+  static void take(double x, std::int64_t& exponent, double& mantissa) {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    exponent += static_cast<std::int64_t>(bits >> 52) - 1023;
+    mantissa *= std::bit_cast<double>((bits & kMantissa) | kOne);
+  }
+  // mantissa (positive, normal) back into [1, 2), its binary exponent into exponent.
+  static void renormalize(std::int64_t& exponent, double& mantissa) {
+    const double x = mantissa;
+    mantissa = 1.0;
+    take(x, exponent, mantissa);
+  }
+
+  void sum_logs(const double* v, Eigen::Index n, Eigen::Index stride) {
+    for (Eigen::Index i = 0; i < n; ++i) logs_ += std::log(v[i * stride]);
   }
 
   static constexpr std::uint64_t kMantissa = 0x000fffffffffffffULL, kOne = 0x3ff0000000000000ULL;
