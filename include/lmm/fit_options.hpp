@@ -35,8 +35,10 @@ struct FitOptions {
   double gradient_tolerance = 2e-3;
   double hessian_tolerance = 1e-6;
 
-  // Starting theta; empty for lme4's start (1 on diagonals, 0 elsewhere). Refitting a REML fit
-  // by ML starts from the REML optimum, as lme4's refitML() does.
+  // Starting theta; empty for lme4's start: 1 on diagonals and 0 elsewhere, except where every
+  // random-effects term is an intercept on its own grouping factor, where lme4 starts from the
+  // variances of y's group means (theta_k = sqrt(v_k / (var(y) - sum v)), mkLmerDevfun). Refitting
+  // a REML fit by ML starts from the REML optimum, as lme4's refitML() does.
   std::vector<double> start;
 
   // Fills *error with the first invalid field and its constraint; true when all are valid.

@@ -4,12 +4,15 @@
 #include <limits>
 #include <numbers>
 
+#include "model/start_values.hpp"
+
 namespace lmm::internal {
 
 ProfiledDeviance::ProfiledDeviance(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& x,
                                    const Eigen::VectorXd& y)
     : terms_(terms), cholesky_(terms, x, y), n_(static_cast<double>(x.rows())), p_(static_cast<double>(x.cols())) {
   for (const RandomEffectsTerm& t : terms) t.append_bounds(lower_, start_);
+  if (auto start = intercept_variance_start(terms, y)) start_ = std::move(*start);
 }
 
 std::vector<Eigen::MatrixXd> ProfiledDeviance::relative_factors(const std::vector<double>& theta) const {
