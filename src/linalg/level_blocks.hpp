@@ -7,7 +7,8 @@
 //
 // The arrays are padded to a multiple of kLanes levels, so that every kernel runs on whole
 // registers. The padding of a scaled diagonal block is the identity, of every other block zero,
-// and the kernels keep it so; nothing outside this file reads it.
+// and the kernels keep it so: the padding's factors meet pivots of 1, never a zero, and the
+// [X y] corner's dot products over whole arrays (blocked_cholesky.cpp) add nothing for it.
 #pragma once
 
 #include <Eigen/Core>
