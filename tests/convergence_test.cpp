@@ -11,12 +11,22 @@
 
 #include "lmm/lmm.hpp"
 #include "model/convergence_check.hpp"
+#include "model/model_state.hpp"
 
 namespace lmm {
 namespace {
 
 using json = nlohmann::json;
 using internal::ThetaDerivatives;
+
+// f at each point of a batch, one after the other.
+internal::BatchObjective one_by_one(const internal::Objective& f) {
+  return [f](const std::vector<std::vector<double>>& points) {
+    std::vector<double> values;
+    for (const auto& x : points) values.push_back(f(x));
+    return values;
+  };
+}
 
 const json& derivs_cases() {
   static const json cases = [] {
@@ -84,7 +94,7 @@ TEST_P(AtLme4Theta, DerivativesAgreeWithLme4) {
   const double fx = f(theta);
   const double scale = std::fabs(fx);
   EXPECT_NEAR(fx, ref["objective"].get<double>(), 1e-11 * scale);
-  const ThetaDerivatives d = internal::central_derivatives(f, theta, fx);
+  const ThetaDerivatives d = internal::central_derivatives(one_by_one(f), theta);
   const Eigen::VectorXd gradient = vector_of(ref["gradient"]);
   const Eigen::MatrixXd hessian = matrix_of(ref["hessian"]);
   for (Eigen::Index i = 0; i < gradient.size(); ++i) EXPECT_NEAR(d.gradient[i], gradient[i], 1e-8 * scale) << i;
@@ -96,6 +106,42 @@ TEST_P(AtLme4Theta, DerivativesAgreeWithLme4) {
 INSTANTIATE_TEST_SUITE_P(Lme4, AtLme4Theta,
                          ::testing::Values("sleepstudy_REML", "sleepstudy_ML", "M_base_REML", "M_base_ML", "M17_REML",
                                            "Penicillin_REML", "sleepstudy_maxeval10"));
+
+// The fit spreads deriv12()'s points over threads, each worker with its own copy of the
+// deviance: every value must be the one a single evaluation gives, to the last bit.
+void expect_points_on_threads_match(const LinearMixedModel& model, bool reml, const std::vector<double>& theta) {
+  internal::ProfiledDeviance& deviance = *model.state().deviance;
+  const internal::BatchObjective on_threads = [&](const std::vector<std::vector<double>>& points) {
+    const std::vector<double> values = deviance.at_points(points, reml, 2, 0.0);  // always on 2 threads
+    for (std::size_t i = 0; i < points.size(); ++i) EXPECT_EQ(values[i], model.objective(points[i], reml)) << i;
+    return values;
+  };
+  const ThetaDerivatives threaded = internal::central_derivatives(on_threads, theta);
+  const ThetaDerivatives single = internal::central_derivatives(
+      one_by_one([&](const std::vector<double>& t) { return model.objective(t, reml); }), theta);
+  EXPECT_EQ(threaded.gradient, single.gradient);
+  EXPECT_EQ(threaded.hessian, single.hessian);
+}
+
+// Chain models (sleepstudy, M17) and a small crossed one (Penicillin), at lme4's optimum.
+TEST_P(AtLme4Theta, PointsOnThreadsGiveTheValuesOfOneEvaluation) {
+  const json& c = derivs_case(GetParam());
+  expect_points_on_threads_match(LinearMixedModel(c["formula"].get<std::string>(), case_data(c)), c["reml"].get<bool>(),
+                                 c["result"]["theta"].get<std::vector<double>>());
+}
+
+// A dense trailing block large enough to be factored on several threads itself (InstEval's,
+// of order 1,145): five points around lme4's start (a full deriv12() here would take 38
+// evaluations of 10 ms).
+TEST(CentralDerivatives, PointsOnThreadsGiveTheValuesOfOneEvaluationWithADenseBlock) {
+  DataFrame data = read_csv("../shared/data/InstEval.csv");
+  for (const char* f : {"s", "d", "dept", "service"}) data.declare_factor(f);
+  const LinearMixedModel model("y ~ 1 + service + (1 | s) + (1 | d) + (1 | dept)", data);
+  std::vector<std::vector<double>> points(5, model.state().deviance->start());
+  for (std::size_t i = 1; i < points.size(); ++i) points[i][i % 3] *= 1.0 + 0.1 * static_cast<double>(i);
+  const std::vector<double> values = model.state().deviance->at_points(points, true, 2, 0.0);
+  for (std::size_t i = 0; i < points.size(); ++i) EXPECT_EQ(values[i], model.objective(points[i], true)) << i;
+}
 
 // ---- whole fits -----------------------------------------------------------------------------
 
@@ -240,7 +286,7 @@ TEST(CentralDerivatives, ExactOnAQuadratic) {
     return 3 * x[0] * x[0] + 2 * x[0] * x[1] + x[1] * x[1] - x[0];
   };
   const std::vector<double> x = {0.5, -0.25};
-  const ThetaDerivatives d = internal::central_derivatives(f, x, f(x));
+  const ThetaDerivatives d = internal::central_derivatives(one_by_one(f), x);
   EXPECT_NEAR(d.gradient[0], 6 * 0.5 + 2 * -0.25 - 1, 1e-9);
   EXPECT_NEAR(d.gradient[1], 2 * 0.5 + 2 * -0.25, 1e-9);
   EXPECT_NEAR(d.hessian(0, 0), 6, 1e-5);

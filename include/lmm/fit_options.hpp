@@ -28,7 +28,8 @@ struct FitOptions {
   int max_restarts = 5;
 
   // lme4's calc.derivs and checkConv(): after the fit, the gradient and Hessian of the objective
-  // in theta by central differences (2k^2 evaluations for k parameters), then the scaled
+  // in theta by central differences (2k^2 + 1 evaluations for k parameters, spread over the
+  // threads where they take long enough; the values do not depend on that), then the scaled
   // gradient checked against gradient_tolerance (check.conv.grad) and the Hessian's eigenvalues
   // against hessian_tolerance (check.conv.hess). Singular fits skip the checks, as in lme4.
   bool calc_derivatives = true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "util/printf_double.hpp"
 
@@ -11,17 +12,11 @@ namespace {
 // R's "%g" (C's), as gettextf() formats numbers in lme4's messages.
 std::string format_g(double v) { return printf_double("%g", v); }
 
-// f with x_i moved by di.
-double at(const Objective& f, std::vector<double> x, std::size_t i, double di) {
+// x with x_i moved by di (and x_j by dj when j < x.size()).
+std::vector<double> moved(std::vector<double> x, std::size_t i, double di, std::size_t j = SIZE_MAX, double dj = 0.0) {
   x[i] += di;
-  return f(x);
-}
-
-// f with x_i moved by di and x_j by dj.
-double at(const Objective& f, std::vector<double> x, std::size_t i, double di, std::size_t j, double dj) {
-  x[i] += di;
-  x[j] += dj;
-  return f(x);
+  if (j < x.size()) x[j] += dj;
+  return x;
 }
 
 bool any_nan(const Eigen::VectorXd& v) { return v.array().isNaN().any(); }
@@ -71,19 +66,36 @@ void check_hessian(const Eigen::MatrixXd& h, double tolerance, ConvergenceDiagno
 
 }  // namespace
 
-ThetaDerivatives central_derivatives(const Objective& f, const std::vector<double>& x, double fx, double delta) {
+ThetaDerivatives central_derivatives(const BatchObjective& f, const std::vector<double>& x, double delta) {
   const std::size_t n = x.size();
+  // The points in the order deriv12() visits them: x; then for each j, x_j + delta, x_j - delta,
+  // and the four corners with each i < j.
+  std::vector<std::vector<double>> points{x};
+  for (std::size_t j = 0; j < n; ++j) {
+    points.push_back(moved(x, j, delta));
+    points.push_back(moved(x, j, -delta));
+    for (std::size_t i = 0; i < j; ++i) {
+      points.push_back(moved(x, i, delta, j, delta));
+      points.push_back(moved(x, i, delta, j, -delta));
+      points.push_back(moved(x, i, -delta, j, delta));
+      points.push_back(moved(x, i, -delta, j, -delta));
+    }
+  }
+  const std::vector<double> values = f(points);
   ThetaDerivatives d{Eigen::VectorXd(static_cast<Eigen::Index>(n)),
                      Eigen::MatrixXd(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n))};
+  const double fx = values[0];
   const double corner = (delta + delta) * (delta + delta);
+  std::size_t next = 1;
   for (std::size_t j = 0; j < n; ++j) {
     const auto jj = static_cast<Eigen::Index>(j);
-    const double up = at(f, x, j, delta), down = at(f, x, j, -delta);
+    const double up = values[next], down = values[next + 1];
+    next += 2;
     d.hessian(jj, jj) = up / (delta * delta) - 2.0 * fx / (delta * delta) + down / (delta * delta);
     d.gradient[jj] = (up - down) / (delta + delta);
-    for (std::size_t i = 0; i < j; ++i) {
-      const double value = at(f, x, i, delta, j, delta) / corner - at(f, x, i, delta, j, -delta) / corner -
-                           at(f, x, i, -delta, j, delta) / corner + at(f, x, i, -delta, j, -delta) / corner;
+    for (std::size_t i = 0; i < j; ++i, next += 4) {
+      const double value = values[next] / corner - values[next + 1] / corner - values[next + 2] / corner +
+                           values[next + 3] / corner;
       d.hessian(static_cast<Eigen::Index>(i), jj) = d.hessian(jj, static_cast<Eigen::Index>(i)) = value;
     }
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -17,11 +18,15 @@ struct ThetaDerivatives {
   Eigen::MatrixXd hessian;
 };
 
+// f's values at a list of points, in the list's order. The points are independent, so the
+// evaluator may spread them over threads.
+using BatchObjective = std::function<std::vector<double>(const std::vector<std::vector<double>>&)>;
+
 // deriv12() as lme4's optwrap() calls it (no bounds): each coordinate moved by +-delta, the
 // gradient (f+ - f-) / 2delta, the diagonal f+/d^2 - 2 fx/d^2 + f-/d^2 and each off-diagonal
-// entry from the four corners (f++ - f+- - f-+ + f--) / (2delta)^2. fx is f(x); 2k^2 evaluations.
-ThetaDerivatives central_derivatives(const Objective& f, const std::vector<double>& x, double fx,
-                                     double delta = 1e-4);
+// entry from the four corners (f++ - f+- - f-+ + f--) / (2delta)^2. fx is f(x), evaluated
+// afresh as in optwrap(): 2k^2 + 1 points for k parameters, given to f as one batch.
+ThetaDerivatives central_derivatives(const BatchObjective& f, const std::vector<double>& x, double delta = 1e-4);
 
 struct ConvergenceDiagnosis {
   // min(|R^-1 g|, |g|) at its largest, R the Cholesky factor of the Hessian; NaN when the

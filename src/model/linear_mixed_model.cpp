@@ -15,6 +15,7 @@
 #include "model/random_effects_term.hpp"
 #include "model/fit_assembly.hpp"
 #include "model/model_state.hpp"
+#include "util/parallel.hpp"
 
 namespace lmm {
 
@@ -176,7 +177,13 @@ FitResult LinearMixedModel::fit(const FitOptions& options) const {
 
   // lme4's optwrap() takes the derivatives at the optimizer's answer, f evaluated afresh there.
   std::optional<internal::ThetaDerivatives> derivatives;
-  if (options.calc_derivatives) derivatives = internal::central_derivatives(f, opt.x, f(opt.x));
+  // Its 2k^2 + 1 points are independent: they are spread over the threads.
+  if (options.calc_derivatives) {
+    const internal::BatchObjective at_points = [&](const std::vector<std::vector<double>>& points) {
+      return m.deviance->at_points(points, options.reml, internal::linalg_threads());
+    };
+    derivatives = internal::central_derivatives(at_points, opt.x);
+  }
 
   internal::FitInputs inputs{m.formula, m.spec, m.frame, m.terms, m.x, m.y, m.rank_message, m.scale_message};
   return internal::assemble_fit(inputs, *m.deviance, opt, derivatives ? &*derivatives : nullptr, options);

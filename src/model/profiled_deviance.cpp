@@ -1,10 +1,12 @@
 #include "model/profiled_deviance.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numbers>
 
 #include "model/start_values.hpp"
+#include "util/parallel.hpp"
 
 namespace lmm::internal {
 
@@ -40,6 +42,24 @@ bool ProfiledDeviance::factor(const std::vector<double>& theta) { return cholesk
 double ProfiledDeviance::operator()(const std::vector<double>& theta, bool reml) {
   if (!cholesky_.update(set_factors(theta))) return std::numeric_limits<double>::infinity();
   return objective_from_factor(reml);
+}
+
+std::vector<double> ProfiledDeviance::at_points(const std::vector<std::vector<double>>& points, bool reml,
+                                               int threads, double min_parallel_seconds) {
+  std::vector<double> values(points.size());
+  if (points.empty()) return values;
+  // The first point alone, timed.
+  const auto started = std::chrono::steady_clock::now();
+  values[0] = (*this)(points[0], reml);
+  const std::chrono::duration<double> first = std::chrono::steady_clock::now() - started;
+  const auto rest = static_cast<int>(points.size()) - 1;
+  const int workers = first.count() * rest >= min_parallel_seconds ? worker_count(threads, rest) : 1;
+  std::vector<ProfiledDeviance> copies(static_cast<std::size_t>(workers - 1), *this);
+  parallel_for(rest, workers, [&](int i, int worker) {
+    ProfiledDeviance& deviance = worker == 0 ? *this : copies[static_cast<std::size_t>(worker) - 1];
+    values[static_cast<std::size_t>(i) + 1] = deviance(points[static_cast<std::size_t>(i) + 1], reml);
+  });
+  return values;
 }
 
 double ProfiledDeviance::objective_from_factor(bool reml) const {
