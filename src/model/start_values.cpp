@@ -28,22 +28,28 @@ double variance_of(const Eigen::VectorXd& v) {
   return static_cast<double>(s / static_cast<long double>(v.size() - 1));
 }
 
-// ave(y, f): each observation's group mean (R's mean() per group).
+// ave(y, f): each observation's group mean, as R's mean() of each group's values in their
+// order: a long double sum divided by the count, then the mean deviation added. All groups are
+// accumulated in one pass over the observations (each group's operations in the same order as
+// R's), so the passes read y in order rather than gathering each group's values first.
 Eigen::VectorXd group_means(const RandomEffectsTerm& t, const Eigen::VectorXd& y) {
-  std::vector<Eigen::VectorXd> groups(static_cast<std::size_t>(t.nlevels()));
-  std::vector<Eigen::Index> count(static_cast<std::size_t>(t.nlevels()), 0);
-  for (int c : t.codes) ++count[static_cast<std::size_t>(c)];
-  for (std::size_t l = 0; l < groups.size(); ++l) groups[l].resize(count[l]);
-  std::fill(count.begin(), count.end(), 0);
-  for (std::size_t i = 0; i < t.codes.size(); ++i) {
+  const auto levels = static_cast<std::size_t>(t.nlevels());
+  std::vector<long double> sum(levels, 0.0L), deviation(levels, 0.0L), count(levels, 0.0L);
+  const std::size_t n = t.codes.size();
+  for (std::size_t i = 0; i < n; ++i) {
     const auto l = static_cast<std::size_t>(t.codes[i]);
-    groups[l][count[l]++] = y[static_cast<Eigen::Index>(i)];
+    sum[l] += y[static_cast<Eigen::Index>(i)];
+    count[l] += 1.0L;
   }
-  std::vector<double> mean(groups.size());
-  for (std::size_t l = 0; l < groups.size(); ++l) mean[l] = static_cast<double>(mean_of(groups[l]));
+  for (std::size_t l = 0; l < levels; ++l) sum[l] /= count[l];
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto l = static_cast<std::size_t>(t.codes[i]);
+    deviation[l] += y[static_cast<Eigen::Index>(i)] - sum[l];
+  }
+  std::vector<double> mean(levels);
+  for (std::size_t l = 0; l < levels; ++l) mean[l] = static_cast<double>(sum[l] + deviation[l] / count[l]);
   Eigen::VectorXd out(y.size());
-  for (std::size_t i = 0; i < t.codes.size(); ++i)
-    out[static_cast<Eigen::Index>(i)] = mean[static_cast<std::size_t>(t.codes[i])];
+  for (std::size_t i = 0; i < n; ++i) out[static_cast<Eigen::Index>(i)] = mean[static_cast<std::size_t>(t.codes[i])];
   return out;
 }
 
