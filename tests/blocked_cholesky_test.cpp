@@ -301,4 +301,29 @@ TEST(BlockedCholesky, HeavyLevelsOfACrossedDesignUseADenseProductAndMatchDense) 
   for (int trial = 0; trial < 2; ++trial) expect_matches_dense(d, random_factors(d, rng), 1);
 }
 
+// Vector-valued terms, as in kb07: subjects (q = 4) crossed with items (q = 2), 12 subjects
+// meeting every one of the 30 items and 28 meeting 3 each. The 12 are heavy (60 of the 60
+// trailing rows, over the 1/6 share; the others have 6), so their q columns each go into the
+// dense product; the light ones keep their scattered updates. The trailing block (60 + p + 1)
+// is too small for the column-blocked downdate, which only q = 1 terms use anyway.
+TEST(BlockedCholesky, HeavyLevelsOfAVectorValuedTermUseADenseProductAndMatchDense) {
+  std::mt19937_64 rng(17);
+  std::vector<int> subject, item;
+  for (int s = 0; s < 12; ++s)
+    for (int i = 0; i < 30; ++i) {
+      subject.push_back(s);
+      item.push_back(i);
+    }
+  for (int s = 12; s < 40; ++s)
+    for (int k = 0; k < 3; ++k) {
+      subject.push_back(s);
+      item.push_back((s * 7 + k * 3) % 30);
+    }
+  const auto n = static_cast<int>(subject.size());
+  Design d = make_design(n, {subject, item}, {40, 30}, {4, 2}, rng);
+  EXPECT_EQ(BlockedCholesky(d.terms, d.x, d.y).dense_downdate_levels(), 12);
+  expect_same_on_one_and_two_threads(d, random_factors(d, rng));
+  for (int trial = 0; trial < 2; ++trial) expect_matches_dense(d, random_factors(d, rng), 1);
+}
+
 }  // namespace

@@ -144,7 +144,7 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
   pending_.assign(static_cast<std::size_t>(r), std::vector<std::vector<double>>(static_cast<std::size_t>(r) + 1));
   link_parent_blocks();
   build_trailing(terms, xy);
-  plan_column_blocked_downdate();
+  plan_trailing_downdate();
   l22_ = a22_;
 }
 
@@ -152,13 +152,12 @@ Index BlockedCholesky::column_block_width() const {
   return std::max<Index>(8, 65536 / std::max<Index>(1, m_re_ + p_ + 1));
 }
 
-void BlockedCholesky::plan_column_blocked_downdate() {
-  if (m_re_ < kColumnBlockedOrder) return;
+void BlockedCholesky::plan_trailing_downdate() {
+  if (m_re_ == 0) return;
   const Index m = m_re_ + p_ + 1;
   const Index width = column_block_width();
   const auto nblocks = static_cast<std::size_t>((m_re_ + width - 1) / width);
   for (ChainTerm& c : chain_) {
-    if (c.q != 1) continue;
     c.is_dense.assign(static_cast<std::size_t>(c.levels), 0);
     for (int g = 0; g < c.levels; ++g)
       if (static_cast<Index>(c.row_count(g)) * kDenseLevelShare >= m_re_) {
@@ -166,7 +165,8 @@ void BlockedCholesky::plan_column_blocked_downdate() {
         c.is_dense[static_cast<std::size_t>(g)] = 1;
       }
     // Zero except at each level's rows, which every update overwrites.
-    c.dense_columns = MatrixXd::Zero(m, static_cast<Index>(c.dense_levels.size()));
+    c.dense_columns = MatrixXd::Zero(m, static_cast<Index>(c.dense_levels.size()) * c.q);
+    if (c.q != 1 || m_re_ < kColumnBlockedOrder) continue;
     // Segments: count per block, then fill in level order (a counting sort by block).
     auto each_segment = [&](auto&& emit) {
       for (int g = 0; g < c.levels; ++g) {
@@ -478,13 +478,15 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
       }
     });
   }
-  // The dense trailing block.
+  // The dense trailing block: the light levels' scattered updates, then the heavy levels' product.
   if (q == 1 && m_re_ >= kColumnBlockedOrder) {
     downdate_trailing_by_columns(c);
   } else if (m_re_ > 0) {
     for (int g = 0; g < c.levels; ++g)
-      if (!c.blocks[static_cast<std::size_t>(g)].empty()) downdate_trailing(c, g);
+      if (!c.blocks[static_cast<std::size_t>(g)].empty() && !c.is_dense[static_cast<std::size_t>(g)])
+        downdate_trailing(c, g);
   }
+  downdate_dense_levels(c);
   subtract_corner_crossproduct(c.l_xy, l22_.bottomRightCorner(pp, pp));  // the [X y] corner
   return true;
 }
@@ -532,7 +534,7 @@ void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
 // where level by level the updates land all over L22. A block visits only the levels with rows
 // in it (its segments, planned once), not every level. Blocks are independent, so they are
 // shared among linalg_threads() threads; each entry is updated in the same order either way.
-// The heavy levels (dense_levels) come after the others, as one product D D' of their columns.
+// The heavy levels (dense_levels) are left to downdate_dense_levels.
 void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
   const Index ld = l22_.outerStride();
   const Index width = column_block_width();
@@ -571,17 +573,25 @@ void BlockedCholesky::downdate_trailing_by_columns(ChainTerm& c) {
       }
     }
   });
+}
+
+// L22 -= D D' for the heavy levels (dense_levels): D holds their columns of L21, q per level,
+// with their [X y] rows, zero where a level has no rows. One product by column panels of the
+// random-effects columns (lower part; the [X y] corner is done per term), a GEMM each, shared
+// among the threads.
+void BlockedCholesky::downdate_dense_levels(ChainTerm& c) {
   if (c.dense_levels.empty()) return;
   MatrixXd& d = c.dense_columns;
-  for (Index h = 0; h < d.cols(); ++h) {
-    const int g = c.dense_levels[static_cast<std::size_t>(h)];
-    double* column = d.col(h).data();
-    for (std::size_t i = c.row_start[static_cast<std::size_t>(g)]; i < c.row_start[static_cast<std::size_t>(g) + 1]; ++i)
-      column[c.rows[i]] = c.l_sparse[i];
-    for (int r = 0; r < pp; ++r) d(m_re_ + r, h) = c.l_xy(g, r, 0);
+  const int q = c.q, pp = p_ + 1;
+  for (std::size_t h = 0; h < c.dense_levels.size(); ++h) {
+    const int g = c.dense_levels[h];
+    const Index first = static_cast<Index>(h) * q;
+    for (const Block& b : c.blocks[static_cast<std::size_t>(g)])
+      for (int k = 0; k < q; ++k)
+        for (int i = 0; i < b.rows; ++i) d(b.row + i, first + k) = c.l_sparse[b.offset + static_cast<std::size_t>(k * b.rows + i)];
+    for (int k = 0; k < q; ++k)
+      for (int r = 0; r < pp; ++r) d(m_re_ + r, first + k) = c.l_xy(g, r, k);
   }
-  // L22 -= D D' on the random-effects columns (lower part; the [X y] corner is done per term),
-  // by column panels: a GEMM each.
   constexpr Index kPanel = 128;
   const Index m = m_re_ + pp;
   const auto panels = static_cast<int>((m_re_ + kPanel - 1) / kPanel);

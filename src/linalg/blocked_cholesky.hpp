@@ -113,11 +113,12 @@ class BlockedCholesky {
     // i's l_sparse of the block at the same rows in the column of the level containing this one.
     std::vector<std::vector<std::size_t>> parent_block;
     LevelBlocks a_xy, l_xy;                        // (p + 1) x q per level
-    // Levels of a q = 1 term that meet a large share of the trailing rows (heavy users): their
-    // downdate is one dense product, not scattered updates (downdate_trailing_by_columns).
+    // Levels that meet a large share of the trailing rows (heavy users; every subject of a fully
+    // crossed design): their downdate is one dense product, not scattered updates
+    // (downdate_dense_levels).
     std::vector<int> dense_levels;
     std::vector<char> is_dense;                    // per level
-    Eigen::MatrixXd dense_columns;                 // trailing order x dense_levels: their L21 columns
+    Eigen::MatrixXd dense_columns;                 // trailing order x (q x dense_levels): their L21 columns
     // The other levels' work by column block of L22 (downdate_trailing_by_columns): block b's
     // segments are [segment_start[b], segment_start[b + 1]), levels ascending, each a level and
     // the position (into rows) of its first row in the block.
@@ -143,9 +144,10 @@ class BlockedCholesky {
   bool eliminate_chain_term_q(int j);
   void downdate_trailing(const ChainTerm& c, int g);
   void downdate_trailing_by_columns(ChainTerm& c);
-  // For each q = 1 chain term when m_re_ >= kColumnBlockedOrder: which levels are heavy
-  // (downdated by a dense product) and the other levels' segments by column block.
-  void plan_column_blocked_downdate();
+  void downdate_dense_levels(ChainTerm& c);
+  // For each chain term: which levels are heavy (downdated by a dense product); for q = 1 terms
+  // when m_re_ >= kColumnBlockedOrder, also the other levels' segments by column block.
+  void plan_trailing_downdate();
   // From this many trailing random effects on, a q = 1 chain term downdates by column blocks.
   static constexpr int kColumnBlockedOrder = 256;
   // Columns of L22 per block of that downdate: about 512 KB of L22 (at least 8 columns).
