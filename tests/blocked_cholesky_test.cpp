@@ -221,8 +221,9 @@ TEST(BlockedCholesky, CrossedTermsLeaveTheFirstTermAlone) {
   for (int trial = 0; trial < 3; ++trial) expect_matches_dense(d, random_factors(d, rng), 1);
 }
 
-// Blocks wider than the kernels' compile-time sizes (q = 5 and 3 in the chain, p + 1 = 10 [X y]
-// rows), where they take their sizes at run time; 37 classes, not a multiple of the SIMD lanes.
+// Blocks wider than the kernels' compile-time sizes (q = 5 and 3 in the chain, 6 in the crossed
+// term, p + 1 = 10 [X y] rows), where they take their sizes at run time; 37 classes, not a
+// multiple of the SIMD lanes.
 TEST(BlockedCholesky, WideTermsAndManyFixedEffectsTakeTheRunTimeSizedKernels) {
   std::mt19937_64 rng(17);
   const int n = 700;
@@ -233,7 +234,7 @@ TEST(BlockedCholesky, WideTermsAndManyFixedEffectsTakeTheRunTimeSizedKernels) {
     school[i] = cls[i] / 4;
     rater[i] = i < 6 ? i : pick_rater(rng);
   }
-  Design d = make_design(n, {cls, school, rater}, {37, 10, 6}, {5, 3, 1}, rng, 9);
+  Design d = make_design(n, {cls, school, rater}, {37, 10, 6}, {5, 3, 6}, rng, 9);
   for (int trial = 0; trial < 3; ++trial) expect_matches_dense(d, random_factors(d, rng), 2);
 }
 

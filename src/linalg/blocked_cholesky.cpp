@@ -385,19 +385,54 @@ void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
     for (Index j = 0; j < m; ++j)
       l22_.col(j).tail(m - j) = scale[j] * scale.tail(m - j).cwiseProduct(a22_.col(j).tail(m - j));
   } else {
-    l22_ = a22_;
+    // Lambda' A22 Lambda, lower triangle only (Lambda block diagonal, a q x q factor per level):
+    // each block of q random-effects columns times its factor, from its diagonal block down
+    // ([X y] rows included); then each block of q rows times its factor's transpose, across the
+    // columns up to its own last one; the [X y] corner as it is.
+    const Index ld = m;
+    for (int col = 0; col < m_re_;) {
+      const auto t = static_cast<std::size_t>(row_term_[col]);
+      const int q = term_q_[t];
+      const MatrixXd& f = factors[t + r];
+      small::dispatch<4>(q, [&](auto Q) {
+        if constexpr (Q == 0) {
+          l22_.block(col, col, m - col, q).noalias() = a22_.block(col, col, m - col, q) * f;
+        } else {
+          const double* a = a22_.data() + col + col * ld;
+          double* out = l22_.data() + col + col * ld;
+          for (int k = 0; k < Q; ++k)
+            for (Index i = 0; i < m - col; ++i) {
+              double sum = 0.0;
+              for (int l = 0; l < Q; ++l) sum += a[i + l * ld] * f(l, k);
+              out[i + k * ld] = sum;
+            }
+        }
+      });
+      col += q;
+    }
+    l22_.bottomRightCorner(p_ + 1, p_ + 1) = a22_.bottomRightCorner(p_ + 1, p_ + 1);
     for (int row = 0; row < m_re_;) {
-      const int q = term_q_[static_cast<std::size_t>(row_term_[row])];
-      l22_.middleCols(row, q) = l22_.middleCols(row, q) * factors[static_cast<std::size_t>(row_term_[row]) + r];
+      const auto t = static_cast<std::size_t>(row_term_[row]);
+      const int q = term_q_[t];
+      const MatrixXd& f = factors[t + r];
+      small::dispatch<4>(q, [&](auto Q) {
+        if constexpr (Q == 0) {
+          l22_.block(row, 0, q, row + q) = f.transpose() * l22_.block(row, 0, q, row + q);
+        } else {
+          for (Index j = 0; j < row + Q; ++j) {
+            double* x = l22_.data() + row + j * ld;
+            double v[Q];
+            for (int l = 0; l < Q; ++l) v[l] = x[l];
+            for (int k = 0; k < Q; ++k) {
+              double sum = 0.0;
+              for (int l = 0; l < Q; ++l) sum += f(l, k) * v[l];
+              x[k] = sum;
+            }
+          }
+        }
+      });
       row += q;
     }
-    for (Index j = 0; j < m; ++j)
-      for (int row = 0; row < m_re_;) {
-        const int q = term_q_[static_cast<std::size_t>(row_term_[row])];
-        l22_.col(j).segment(row, q) =
-            factors[static_cast<std::size_t>(row_term_[row]) + r].transpose() * l22_.col(j).segment(row, q);
-        row += q;
-      }
   }
   l22_.diagonal().head(m_re_).array() += 1.0;
 }
