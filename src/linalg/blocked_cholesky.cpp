@@ -372,10 +372,13 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
       });
 }
 
-// Lambda' A22 Lambda + I on the trailing block's random-effects rows. Only the lower triangle is
-// used. Columns are scaled on the right by their term's T, then each column's segments by T' on
-// the left: both passes run down columns, in memory order. Where every trailing term has one
-// column, Lambda is diagonal and one pass suffices.
+// Lambda' A22 Lambda + I on the trailing block's random-effects rows, lower triangle only (the
+// factor reads no other part; A22 holds its lower blocks and whole diagonal blocks). Each
+// level's block of q columns is multiplied on the right by its term's T, from its diagonal block
+// down ([X y] rows included); then each level's block of q rows on the left by T', across the
+// columns up to its own last one. Both passes run down columns, in memory order, with
+// compile-time-sized loops for q <= 4. Where every trailing term has one column, Lambda is
+// diagonal and one pass suffices.
 void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
   const Index m = m_re_ + p_ + 1;
   const std::size_t r = chain_.size();
@@ -385,15 +388,16 @@ void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
     for (Index j = 0; j < m; ++j)
       l22_.col(j).tail(m - j) = scale[j] * scale.tail(m - j).cwiseProduct(a22_.col(j).tail(m - j));
   } else {
-    // Lambda' A22 Lambda, lower triangle only (Lambda block diagonal, a q x q factor per level):
-    // each block of q random-effects columns times its factor, from its diagonal block down
-    // ([X y] rows included); then each block of q rows times its factor's transpose, across the
-    // columns up to its own last one; the [X y] corner as it is.
     const Index ld = m;
-    for (int col = 0; col < m_re_;) {
-      const auto t = static_cast<std::size_t>(row_term_[col]);
-      const int q = term_q_[t];
-      const MatrixXd& f = factors[t + r];
+    // f(start, q, factor) for each level's block of q random effects.
+    auto each_block = [&](auto&& f) {
+      for (int start = 0; start < m_re_;) {
+        const auto t = static_cast<std::size_t>(row_term_[start]);
+        f(start, term_q_[t], factors[t + r]);
+        start += term_q_[t];
+      }
+    };
+    each_block([&](int col, int q, const MatrixXd& f) {
       small::dispatch<4>(q, [&](auto Q) {
         if constexpr (Q == 0) {
           l22_.block(col, col, m - col, q).noalias() = a22_.block(col, col, m - col, q) * f;
@@ -408,13 +412,9 @@ void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
             }
         }
       });
-      col += q;
-    }
+    });
     l22_.bottomRightCorner(p_ + 1, p_ + 1) = a22_.bottomRightCorner(p_ + 1, p_ + 1);
-    for (int row = 0; row < m_re_;) {
-      const auto t = static_cast<std::size_t>(row_term_[row]);
-      const int q = term_q_[t];
-      const MatrixXd& f = factors[t + r];
+    each_block([&](int row, int q, const MatrixXd& f) {
       small::dispatch<4>(q, [&](auto Q) {
         if constexpr (Q == 0) {
           l22_.block(row, 0, q, row + q) = f.transpose() * l22_.block(row, 0, q, row + q);
@@ -431,8 +431,7 @@ void BlockedCholesky::scale_trailing(const std::vector<MatrixXd>& factors) {
           }
         }
       });
-      row += q;
-    }
+    });
   }
   l22_.diagonal().head(m_re_).array() += 1.0;
 }
