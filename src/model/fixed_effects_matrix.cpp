@@ -6,16 +6,17 @@ namespace lmm::internal {
 
 std::string drop_rank_deficient_columns(DesignMatrix& x, double tolerance) {
   const Eigen::Index n = x.matrix.rows();
-  Eigen::MatrixXd basis(n, 0);
+  // The kept columns' orthonormal basis fills the leading columns of room for all of them.
+  Eigen::MatrixXd basis(n, x.matrix.cols());
   std::vector<Eigen::Index> keep;
   for (Eigen::Index j = 0; j < x.matrix.cols(); ++j) {
+    const auto kept = basis.leftCols(static_cast<Eigen::Index>(keep.size()));
     Eigen::VectorXd v = x.matrix.col(j);
     const double norm = v.norm();
-    for (int pass = 0; pass < 2; ++pass) v -= basis * (basis.transpose() * v);
+    for (int pass = 0; pass < 2; ++pass) v -= kept * (kept.transpose() * v);
     const double rest = v.norm();
     if (norm == 0.0 || rest <= tolerance * norm) continue;
-    basis.conservativeResize(n, basis.cols() + 1);
-    basis.col(basis.cols() - 1) = v / rest;
+    basis.col(static_cast<Eigen::Index>(keep.size())) = v / rest;
     keep.push_back(j);
   }
   const auto dropped = x.matrix.cols() - static_cast<Eigen::Index>(keep.size());
