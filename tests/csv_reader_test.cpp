@@ -1,6 +1,9 @@
 // read_csv: RFC 4180, R's type decisions, and one-line errors naming the line.
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cstring>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -149,6 +152,85 @@ TEST(CsvReader, DeclaredFactorMergesNumbersThatPrintAlike) {
   d.declare_factor("g");
   EXPECT_EQ(d.column("g").levels, (std::vector<std::string>{"0.3", "1"}));
   EXPECT_EQ(d.column("g").codes, (std::vector<int>{0, 0, 1}));
+}
+
+// Plain decimals take a shortcut (integer digits over a power of ten); every value must still be
+// bit for bit what from_chars reads, the correctly rounded one, including where the shortcut
+// does not apply (more than 2^53, more than 19 digits).
+TEST(CsvReader, DecimalsAreReadCorrectlyRounded) {
+  std::mt19937_64 rng(7);
+  std::string text = "x\n";
+  std::vector<std::string> fields;
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = 1 + static_cast<int>(rng() % 21), point = static_cast<int>(rng() % static_cast<unsigned>(digits));
+    std::string s = rng() % 2 ? "-" : "";
+    for (int k = 0; k < digits; ++k) {
+      if (k == point && k > 0) s += '.';
+      s += static_cast<char>('0' + rng() % 10);
+    }
+    fields.push_back(s);
+    text += s + "\n";
+  }
+  for (const char* s : {"9007199254740992", "9007199254740993", "0.1", "0.30000000000000004", "-0", "-0.0",
+                        "1234567890123456789", "12345678901234567890", "0.0000000000000000000001"}) {
+    fields.emplace_back(s);
+    text += std::string(s) + "\n";
+  }
+  const auto d = parse(text);
+  const auto& x = d.column("x");
+  ASSERT_FALSE(x.is_factor());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    double expected = 0.0;
+    std::from_chars(fields[i].data(), fields[i].data() + fields[i].size(), expected);
+    EXPECT_EQ(std::memcmp(&expected, &x.numbers[i], sizeof(double)), 0) << fields[i];
+  }
+}
+
+// A text of over 1 MB without quotes is read in stretches, one per thread: the rows, blank lines
+// (LF, CRLF and lone CR line ends), a text field near the end and a short record's line number
+// must come out as from one pass.
+std::string large_text(int rows, int blank_every) {
+  std::string text = "i,x,g\r\n";
+  for (int i = 0; i < rows; ++i) {
+    text += std::to_string(i) + "," + (i % 7 == 3 ? "NA" : std::to_string(i) + ".25") + "," + std::to_string(i % 5);
+    text += i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\n" : "\r";
+    if (i % blank_every == 0) text += "\n";
+  }
+  return text;
+}
+
+TEST(CsvReader, LargeTextReadInStretchesKeepsEveryRow) {
+  const int rows = 80000;
+  const std::string text = large_text(rows, 1000);
+  ASSERT_GT(text.size(), std::size_t{1} << 20);
+  const auto d = parse(text);
+  ASSERT_EQ(d.rows(), static_cast<std::size_t>(rows));
+  const auto& i = d.column("i");
+  const auto& x = d.column("x");
+  for (int r = 0; r < rows; ++r) {
+    ASSERT_EQ(i.numbers[static_cast<std::size_t>(r)], r);
+    ASSERT_EQ(x.is_missing(static_cast<std::size_t>(r)), r % 7 == 3);
+    if (r % 7 != 3) {
+      ASSERT_EQ(x.numbers[static_cast<std::size_t>(r)], r + 0.25);
+    }
+  }
+  EXPECT_FALSE(d.column("g").is_factor());
+
+  std::string with_text = text;
+  with_text.replace(with_text.rfind(",4"), 2, ",z");  // the last row with g = 4
+  const auto changed = parse(with_text);
+  const auto& g = changed.column("g");
+  ASSERT_TRUE(g.is_factor());
+  EXPECT_EQ(g.levels, (std::vector<std::string>{"0", "1", "2", "3", "4", "z"}));
+  EXPECT_EQ(g.codes.back(), 5);
+  EXPECT_EQ(g.codes.front(), 0);
+}
+
+TEST(CsvReaderErrors, ShortRecordInALargeTextNamesItsLine) {
+  std::string text = "i,x\n";
+  for (int r = 0; r < 100000; ++r) text += std::to_string(r) + "," + std::to_string(r % 10) + "\n";
+  text.replace(text.find("\n90000,"), 9, "\n90000\n");  // line 90002: header, then rows 0..
+  EXPECT_EQ(error_of(text), "data file 'test.csv': line 90002: expected 2 fields, found 1");
 }
 
 TEST(CsvReaderErrors, WrongFieldCountNamesTheLine) {

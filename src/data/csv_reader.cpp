@@ -1,16 +1,20 @@
 // RFC 4180 reader that decides column types as R's read.csv does.
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
-#include <deque>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <string_view>
 #include <unordered_set>
 
 #include "data/level_order.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
+#include "util/parallel.hpp"
 
 namespace lmm {
 namespace {
@@ -19,10 +23,18 @@ namespace {
   throw Error(ErrorKind::kInput, "data file '" + source + "': " + what);
 }
 
-// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
+// Returns the byte offset of the first invalid UTF-8 sequence, or npos. Runs of ASCII, the
+// common case, are skipped eight bytes at a time.
 std::size_t find_invalid_utf8(std::string_view text) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
   std::size_t i = 0;
   while (i < text.size()) {
+    std::uint64_t word = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      std::memcpy(&word, text.data() + i, 8);
+      if (word & kHighBits) break;
+    }
+    if (i >= text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) { ++i; continue; }
     int extra = (c >= 0xC2 && c <= 0xDF) ? 1 : (c >= 0xE0 && c <= 0xEF) ? 2 : (c >= 0xF0 && c <= 0xF4) ? 3 : -1;
@@ -41,81 +53,78 @@ std::size_t line_of(std::string_view text, std::size_t offset) {
   return line;
 }
 
-// The text split into records of fields, all fields in one array (one allocation, not one per
-// record); quoted fields with doubled quotes are unescaped into `arena`. Each record remembers
-// the line it starts on.
-struct Records {
-  std::vector<std::string_view> fields;  // record after record
-  std::vector<std::size_t> starts{0};    // record r's fields are [starts[r], starts[r + 1])
-  std::vector<std::size_t> lines;
-  std::deque<std::string> arena;
-
-  std::size_t size() const { return lines.size(); }
-  std::size_t width(std::size_t r) const { return starts[r + 1] - starts[r]; }
-  std::string_view field(std::size_t r, std::size_t c) const { return fields[starts[r] + c]; }
+// Where a split stopped: the offset after its last record, and the line there.
+struct SplitEnd {
+  std::size_t offset;
+  std::size_t line;
 };
 
-Records split_records(std::string_view text, char delimiter, const std::string& source) {
-  Records out;
-  std::size_t i = 0, line = 1;
+// Splits text into records of fields (RFC 4180; as R reads files, a lone CR also ends a record,
+// blank lines are skipped, and spaces or tabs may follow a closing quote), text's first line
+// being first_line. Calls field(index, value) for each field, quoted values unquoted and their
+// doubled quotes undoubled (the view lives until the next call), and record(fields, line) after
+// each record, with the line it starts on; the split stops early when record() returns false.
+// Throws on an unterminated quote or text after a closing quote.
+template <typename OnField, typename OnRecord>
+SplitEnd split_records(std::string_view text, std::size_t first_line, char delimiter, const std::string& source,
+                       OnField&& field, OnRecord&& record) {
+  std::array<bool, 256> ends_field{};  // the bytes that end an unquoted field
+  for (const char c : {delimiter, '\n', '\r'}) ends_field[static_cast<unsigned char>(c)] = true;
+  const char* s = text.data();
   const std::size_t n = text.size();
-  out.fields.reserve(n / 8 + 1);
+  std::string unescaped;
+  std::size_t i = 0, line = first_line;
   while (i < n) {
-    const std::size_t record_begin = out.fields.size();
-    bool first_quoted = false;
     const std::size_t record_line = line;
+    std::size_t fields = 0;
     while (true) {
-      if (i < n && text[i] == '"') {
+      std::string_view value;
+      const bool quoted = i < n && s[i] == '"';
+      if (quoted) {
         const std::size_t start_line = line;
         std::size_t j = i + 1;
         bool escaped = false;
         while (true) {
           if (j >= n) fail(source, "line " + std::to_string(start_line) + ": unterminated quoted field");
-          if (text[j] == '"') {
-            if (j + 1 < n && text[j + 1] == '"') { escaped = true; j += 2; continue; }
+          if (s[j] == '"') {
+            if (j + 1 < n && s[j + 1] == '"') { escaped = true; j += 2; continue; }
             break;
           }
-          line += text[j] == '\n';
+          line += s[j] == '\n';
           ++j;
         }
-        std::string_view body = text.substr(i + 1, j - i - 1);
+        value = text.substr(i + 1, j - i - 1);
         if (escaped) {
-          std::string unescaped;
-          for (std::size_t k = 0; k < body.size(); ++k) {
-            unescaped += body[k];
-            if (body[k] == '"') ++k;
+          unescaped.clear();
+          for (std::size_t k = 0; k < value.size(); ++k) {
+            unescaped += value[k];
+            if (value[k] == '"') ++k;
           }
-          out.arena.push_back(std::move(unescaped));
-          body = out.arena.back();
+          value = unescaped;
         }
-        if (out.fields.size() == record_begin) first_quoted = true;
-        out.fields.push_back(body);
         i = j + 1;
-        while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
-          if (text[i] != ' ' && text[i] != '\t')
+        while (i < n && s[i] != delimiter && s[i] != '\n' && s[i] != '\r') {
+          if (s[i] != ' ' && s[i] != '\t')
             fail(source, "line " + std::to_string(line) + ": text after a closing quote");
           ++i;
         }
       } else {
         std::size_t j = i;
-        while (j < n && text[j] != delimiter && text[j] != '\n' && text[j] != '\r') ++j;
-        out.fields.push_back(text.substr(i, j - i));
+        while (j < n && !ends_field[static_cast<unsigned char>(s[j])]) ++j;
+        value = text.substr(i, j - i);
         i = j;
       }
-      if (i < n && text[i] == delimiter) { ++i; continue; }
-      break;
+      const bool more = i < n && s[i] == delimiter;
+      if (fields == 0 && !more && !quoted && value.empty()) break;  // a blank line
+      field(fields++, value);
+      if (!more) break;
+      ++i;
     }
-    if (i < n && text[i] == '\r') ++i;
-    if (i < n && text[i] == '\n') { ++i; ++line; }
-    const bool blank = out.fields.size() == record_begin + 1 && out.fields.back().empty() && !first_quoted;
-    if (blank) {
-      out.fields.pop_back();
-    } else {
-      out.starts.push_back(out.fields.size());
-      out.lines.push_back(record_line);
-    }
+    if (i < n && s[i] == '\r') ++i;
+    if (i < n && s[i] == '\n') { ++i; ++line; }
+    if (fields > 0 && !record(fields, record_line)) break;
   }
-  return out;
+  return {i, line};
 }
 
 std::string_view trim(std::string_view s) {
@@ -124,10 +133,42 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The common spellings, -?D+ and -?D+.D+ with at most 19 digits, as from_chars would read them,
+// without its general machinery: with the digits as an integer m <= 2^53 and k of them after the point
+// (k <= 22), m and 10^k are exact doubles and m / 10^k is one correctly rounded division, which
+// is the correctly rounded value of the text. False (value untouched) for anything else.
+bool parse_plain_decimal(std::string_view s, double& value) {
+  static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const bool negative = s.front() == '-';
+  std::size_t i = negative ? 1 : 0;
+  std::uint64_t m = 0;
+  int digits = 0, after_point = 0;
+  bool point = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (++digits > 19) return false;
+      m = m * 10 + static_cast<std::uint64_t>(c - '0');
+      after_point += point ? 1 : 0;
+    } else if (c == '.' && !point && digits > 0) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || (point && after_point == 0) || m > (std::uint64_t{1} << 53) || after_point > 22) return false;
+  const double magnitude = static_cast<double>(m) / kPowersOfTen[after_point];
+  value = negative ? -magnitude : magnitude;
+  return true;
+}
+
 // Parses a number as R's type.convert accepts it; false when the field is not a number.
 bool parse_number(std::string_view field, double& value) {
   std::string_view s = trim(field);
   if (s.empty()) return false;
+  if (parse_plain_decimal(s, value)) return true;
   if (s == "Inf" || s == "+Inf" || s == "inf") { value = INFINITY; return true; }
   if (s == "-Inf" || s == "-inf") { value = -INFINITY; return true; }
   if (s == "NaN") { value = NAN; return true; }
@@ -153,33 +194,126 @@ std::string r_column_name(std::string_view raw) {
   return name;
 }
 
-Column make_column(const std::string& name, const Records& records, std::size_t col,
-                   const CsvOptions& options) {
-  const std::size_t rows = records.size() - 1;
-  Column column;
-  column.name = name;
-  column.missing.assign(rows, 0);
-  column.numbers.assign(rows, 0.0);
-  bool numeric = true;
-  for (std::size_t r = 0; r < rows; ++r) {
-    const std::string_view field = records.field(r + 1, col);
-    bool is_na = field.empty();
-    for (const auto& na : options.na_strings) is_na = is_na || field == na;
-    if (is_na) { column.missing[r] = 1; continue; }
-    if (numeric && !parse_number(field, column.numbers[r])) numeric = false;
+// The first pass's columns: numbers (0 where missing) and the missing mask, one entry per row.
+struct ColumnValues {
+  std::vector<double> numbers;
+  std::vector<std::uint8_t> missing;
+};
+
+// A stretch of the data records that one thread reads in the first pass, into rows
+// [first_row, first_row + max_rows) of the columns. Its lines are counted from first_line: the
+// first stretch's from the line after the header, the others' from 1, the merge adding the lines
+// before them (they have no quotes, so no quoting error needs its true line while they are read).
+struct Stretch {
+  std::string_view text;
+  std::size_t first_line = 1;
+  std::size_t first_row = 0, max_rows = 0;
+  std::size_t rows = 0;         // the records read
+  std::vector<char> numeric;    // per column: every field in the stretch is a number
+  std::size_t bad_line = 0;     // the first record whose width is not the header's (0: none)
+  std::size_t bad_width = 0;
+  std::size_t end_line = 1;
+};
+
+// How many records text can hold at most: one per line end (LF, or CR not before LF), and one
+// more if asked for a last record without a line end. Counting the bytes is much faster than
+// splitting: the stretches' rows can be placed before they are read.
+std::size_t record_bound(std::string_view text, bool unterminated_last) {
+  std::size_t ends = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  if (text.find('\r') != std::string_view::npos)
+    for (std::size_t i = 0; i < text.size(); ++i)
+      ends += text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n');
+  return ends + (unterminated_last ? 1 : 0);
+}
+
+void read_stretch(Stretch& stretch, std::vector<ColumnValues>& columns, const std::string& source,
+                  const CsvOptions& options) {
+  const std::size_t width = columns.size();
+  stretch.numeric.assign(width, 1);
+  std::size_t row = stretch.first_row;
+  const std::size_t end_row = stretch.first_row + stretch.max_rows;
+  auto is_na = [&](std::string_view value) {
+    if (value.empty()) return true;
+    for (const auto& na : options.na_strings)
+      if (value == na) return true;
+    return false;
+  };
+  stretch.end_line = split_records(
+      stretch.text, stretch.first_line, options.delimiter, source,
+      [&](std::size_t c, std::string_view value) {
+        if (stretch.bad_line > 0 || c >= width) return;
+        if (row >= end_row) fail(source, "more records than line ends (a bug in the reader)");
+        const bool missing = is_na(value);
+        columns[c].missing[row] = missing;
+        double number = 0.0;
+        if (!missing && stretch.numeric[c] && !parse_number(value, number)) stretch.numeric[c] = 0;
+        columns[c].numbers[row] = number;
+      },
+      [&](std::size_t fields, std::size_t line) {
+        if (stretch.bad_line == 0 && fields != width) {
+          stretch.bad_line = line;
+          stretch.bad_width = fields;
+        }
+        ++row;
+        return true;
+      }).line;
+  stretch.rows = row - stretch.first_row;
+}
+
+// The data records cut into one stretch per thread at line ends, when the text is large and has
+// no quotes (a quoted field may hold a line end, so only then is every LF a record's end).
+std::vector<Stretch> plan_stretches(std::string_view data, std::size_t first_line) {
+  constexpr std::size_t kParallelBytes = std::size_t{1} << 20;
+  const int pieces = data.size() >= kParallelBytes && data.find('"') == std::string_view::npos
+                         ? internal::worker_count(internal::linalg_threads(), 64)
+                         : 1;
+  std::vector<Stretch> out;
+  std::size_t begin = 0, rows = 0;
+  for (int k = 1; k <= pieces && begin < data.size(); ++k) {
+    std::size_t end = data.size();
+    if (k < pieces) {
+      const std::size_t cut = data.find('\n', std::max(begin, data.size() / static_cast<std::size_t>(pieces) * k));
+      if (cut != std::string_view::npos) end = cut + 1;
+    }
+    Stretch s;
+    s.text = data.substr(begin, end - begin);
+    s.first_line = k == 1 ? first_line : 1;
+    s.first_row = rows;
+    s.max_rows = record_bound(s.text, end == data.size());
+    rows += s.max_rows;
+    out.push_back(std::move(s));
+    begin = end;
   }
-  if (numeric) return column;
-  column.type = Column::Type::kFactor;
-  column.numbers.clear();
-  std::vector<std::string> text(rows);
-  for (std::size_t r = 0; r < rows; ++r)
-    if (!column.missing[r]) text[r] = std::string(records.field(r + 1, col));
-  internal::factor_from_text(text, column.missing, column.codes, column.levels);
-  return column;
+  return out;
+}
+
+// The text of the columns that are not numeric, for their factors: a second split of the text,
+// which only files with text columns need (missing fields stay empty).
+std::vector<std::vector<std::string>> column_text(std::string_view data, std::size_t first_line,
+                                                  const std::string& source, const CsvOptions& options,
+                                                  const std::vector<char>& numeric,
+                                                  const std::vector<ColumnValues>& columns) {
+  std::vector<std::vector<std::string>> out(columns.size());
+  std::size_t row = 0;
+  split_records(
+      data, first_line, options.delimiter, source,
+      [&](std::size_t c, std::string_view value) {
+        if (!numeric[c]) out[c].emplace_back(columns[c].missing[row] ? std::string_view() : value);
+      },
+      [&](std::size_t, std::size_t) {
+        ++row;
+        return true;
+      });
+  return out;
 }
 
 }  // namespace
 
+// The header first; then the data records, split and parsed as numbers straight into their
+// columns, so the fields are never stored (large files without quotes in stretches, one per
+// thread, each into its own rows); a column with a field that is not a number is read again as
+// text. The errors keep their precedence: the text's encoding, its quoting, an empty file, the
+// first record of the wrong width, then the header's names.
 DataFrame read_csv_text(const std::string& content, const std::string& source, const CsvOptions& options) {
   std::string_view text(content);
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
@@ -187,37 +321,93 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
     fail(source, "binary content (NUL byte) at line " + std::to_string(line_of(text, nul)));
   if (const auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
     fail(source, "invalid UTF-8 at line " + std::to_string(line_of(text, bad)));
-  Records records = split_records(text, options.delimiter, source);
-  if (records.size() == 0) fail(source, "the file is empty");
-  if (records.size() == 1) fail(source, "a header but no data rows");
-  const std::size_t width = records.width(0);
-  for (std::size_t r = 1; r < records.size(); ++r) {
-    if (records.width(r) != width)
-      fail(source, "line " + std::to_string(records.lines[r]) + ": expected " + std::to_string(width) +
-                       " fields, found " + std::to_string(records.width(r)));
+  std::vector<std::string> header;
+  const SplitEnd header_end = split_records(
+      text, 1, options.delimiter, source, [&](std::size_t, std::string_view value) { header.emplace_back(value); },
+      [](std::size_t, std::size_t) { return false; });
+  const std::string_view data = text.substr(header_end.offset);
+  std::vector<Stretch> stretches = plan_stretches(data, header_end.line);
+  std::vector<ColumnValues> columns(header.size());
+  const std::size_t max_rows = stretches.empty() ? 0 : stretches.back().first_row + stretches.back().max_rows;
+  for (ColumnValues& column : columns) {
+    column.numbers.resize(max_rows);
+    column.missing.resize(max_rows);
   }
-  DataFrame frame;
+  const auto count = static_cast<int>(stretches.size());
+  internal::parallel_for(count, internal::worker_count(internal::linalg_threads(), count),
+                         [&](int k, int) { read_stretch(stretches[static_cast<std::size_t>(k)], columns, source, options); });
+  // The stretches' rows, moved together where a stretch had fewer records than line ends; their
+  // lines, counted on from the header's.
+  std::size_t rows = 0, line = header_end.line;
+  std::size_t bad_line = 0, bad_width = 0;
+  std::vector<char> numeric(header.size(), 1);
+  for (const Stretch& s : stretches) {
+    if (s.first_row != rows)
+      for (ColumnValues& column : columns) {
+        std::copy_n(column.numbers.begin() + static_cast<std::ptrdiff_t>(s.first_row), s.rows,
+                    column.numbers.begin() + static_cast<std::ptrdiff_t>(rows));
+        std::copy_n(column.missing.begin() + static_cast<std::ptrdiff_t>(s.first_row), s.rows,
+                    column.missing.begin() + static_cast<std::ptrdiff_t>(rows));
+      }
+    rows += s.rows;
+    if (bad_line == 0 && s.bad_line > 0) bad_line = line + (s.bad_line - s.first_line), bad_width = s.bad_width;
+    line += s.end_line - s.first_line;
+    for (std::size_t c = 0; c < numeric.size(); ++c) numeric[c] = numeric[c] && s.numeric[c];
+  }
+  if (header.empty()) fail(source, "the file is empty");
+  if (rows == 0) fail(source, "a header but no data rows");
+  if (bad_line > 0)
+    fail(source, "line " + std::to_string(bad_line) + ": expected " + std::to_string(header.size()) +
+                     " fields, found " + std::to_string(bad_width));
+  std::vector<std::string> names;
   std::unordered_set<std::string> seen;
-  for (std::size_t c = 0; c < width; ++c) {
-    const std::string_view header = records.field(0, c);
-    if (header.empty()) fail(source, "column " + std::to_string(c + 1) + " has an empty name");
-    const std::string name = r_column_name(header);
-    if (!seen.insert(name).second) fail(source, "duplicate column name '" + name + "'");
-    frame.add(make_column(name, records, c, options));
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    if (header[c].empty()) fail(source, "column " + std::to_string(c + 1) + " has an empty name");
+    names.push_back(r_column_name(header[c]));
+    if (!seen.insert(names.back()).second) fail(source, "duplicate column name '" + names.back() + "'");
+  }
+  for (ColumnValues& column : columns) {
+    column.numbers.resize(rows);
+    column.missing.resize(rows);
+  }
+  std::vector<std::vector<std::string>> text_of;
+  if (std::find(numeric.begin(), numeric.end(), 0) != numeric.end())
+    text_of = column_text(data, header_end.line, source, options, numeric, columns);
+  DataFrame frame;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    Column column;
+    column.name = names[c];
+    column.missing = std::move(columns[c].missing);
+    if (numeric[c]) {
+      column.numbers = std::move(columns[c].numbers);
+    } else {
+      column.type = Column::Type::kFactor;
+      internal::factor_from_text(text_of[c], column.missing, column.codes, column.levels);
+    }
+    frame.add(std::move(column));
   }
   return frame;
 }
 
+// The file's bytes in one buffer, sized from the file (and grown for a file that lies about its
+// size, such as a pipe).
 DataFrame read_csv(const std::string& path, const CsvOptions& options) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw Error(ErrorKind::kInput, "cannot read data file '" + path + "': it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kInput, "cannot open data file '" + path + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::kInput, "cannot read data file '" + path + "'");
-  return read_csv_text(buffer.str(), path, options);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw Error(ErrorKind::kInput, "cannot open data file '" + path + "'");
+  const auto size = std::filesystem::file_size(path, ec);
+  std::string content(ec ? std::size_t{1} << 16 : static_cast<std::size_t>(size) + 1, '\0');
+  std::size_t used = 0;
+  while (true) {
+    used += std::fread(content.data() + used, 1, content.size() - used, file.get());
+    if (used < content.size()) break;
+    content.resize(content.size() * 2);
+  }
+  if (std::ferror(file.get())) throw Error(ErrorKind::kInput, "cannot read data file '" + path + "'");
+  content.resize(used);
+  return read_csv_text(content, path, options);
 }
 
 }  // namespace lmm
