@@ -167,7 +167,7 @@ void BlockedCholesky::plan_trailing_downdate() {
       }
     // Zero except at each level's rows, which every update overwrites.
     c.dense_columns = MatrixXd::Zero(m, static_cast<Index>(c.dense_levels.size()) * c.q);
-    if (c.q != 1 || m_re_ < kColumnBlockedOrder) continue;
+    if (c.q != 1) continue;
     // Segments: count per block, then fill in level order (a counting sort by block).
     auto each_segment = [&](auto&& emit) {
       for (int g = 0; g < c.levels; ++g) {
@@ -521,7 +521,7 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
     });
   }
   // The dense trailing block: the light levels' scattered updates, then the heavy levels' product.
-  if (q == 1 && m_re_ >= kColumnBlockedOrder) {
+  if (q == 1 && m_re_ > 0) {
     downdate_trailing_by_columns(c);
   } else if (m_re_ > 0) {
     for (int g = 0; g < c.levels; ++g)
@@ -533,9 +533,10 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
   return true;
 }
 
-// L22 -= L21 L21' for level g's column: its blocks (stacked into E, K x q, K the rows they
-// cover) contribute E E' at those rows and C E' to the [X y] rows (C = the level's [X y] part).
-// One small product per level, not per pair of blocks. The [X y] corner is done per term.
+// L22 -= L21 L21' for level g's column of a chain term with q > 1 (q = 1 terms go by column
+// blocks): its blocks (stacked into E, K x q, K the rows they cover) contribute E E' at those
+// rows and C E' to the [X y] rows (C = the level's [X y] part). One small product per level, not
+// per pair of blocks. The [X y] corner is done per term.
 void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
   const auto& list = c.blocks[static_cast<std::size_t>(g)];
   const int* rows = c.rows.data() + c.row_start[static_cast<std::size_t>(g)];
@@ -549,19 +550,10 @@ void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
     e_.middleRows(r, b.rows) = Eigen::Map<const MatrixXd>(c.l_sparse.data() + b.offset, b.rows, q);
     r += b.rows;
   }
-  if (q == 1) {
-    const double* v = e_.data();
-    for (Index j = 0; j < k; ++j) {
-      double* column = l + static_cast<Index>(rows[j]) * ld;
-      const double vj = v[j];
-      for (Index i = j; i < k; ++i) column[rows[i]] -= v[i] * vj;
-    }
-  } else {
-    ee_.noalias() = e_ * e_.transpose();
-    for (Index j = 0; j < k; ++j) {
-      double* column = l + static_cast<Index>(rows[j]) * ld;
-      for (Index i = j; i < k; ++i) column[rows[i]] -= ee_(i, j);
-    }
+  ee_.noalias() = e_ * e_.transpose();
+  for (Index j = 0; j < k; ++j) {
+    double* column = l + static_cast<Index>(rows[j]) * ld;
+    for (Index i = j; i < k; ++i) column[rows[i]] -= ee_(i, j);
   }
   xy_block_.resize(p_ + 1, q);
   for (int k = 0; k < q; ++k)

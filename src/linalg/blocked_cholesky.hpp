@@ -145,11 +145,11 @@ class BlockedCholesky {
   void downdate_trailing(const ChainTerm& c, int g);
   void downdate_trailing_by_columns(ChainTerm& c);
   void downdate_dense_levels(ChainTerm& c);
-  // For each chain term: which levels are heavy (downdated by a dense product); for q = 1 terms
-  // when m_re_ >= kColumnBlockedOrder, also the other levels' segments by column block.
+  // For each chain term: which levels are heavy (downdated by a dense product); for q = 1 terms,
+  // also the other levels' segments by column block (downdate_trailing_by_columns, at any order:
+  // with one block it is still a plain loop over the levels, where downdate_trailing pays for
+  // small dynamic-size products per level).
   void plan_trailing_downdate();
-  // From this many trailing random effects on, a q = 1 chain term downdates by column blocks.
-  static constexpr int kColumnBlockedOrder = 256;
   // Columns of L22 per block of that downdate: about 512 KB of L22 (at least 8 columns).
   Eigen::Index column_block_width() const;
   // A level with at least 1 / kDenseLevelShare of the trailing random effects among its rows is
