@@ -327,4 +327,23 @@ TEST(BlockedCholesky, HeavyLevelsOfAVectorValuedTermUseADenseProductAndMatchDens
   for (int trial = 0; trial < 2; ++trial) expect_matches_dense(d, random_factors(d, rng), 1);
 }
 
+// Light levels of a vector-valued first term (4 rows each among 40 items) go level by level,
+// with loops sized at compile time up to q = 4 and at run time above: q = 3 and q = 5 here.
+TEST(BlockedCholesky, LightLevelsOfVectorValuedTermsMatchDense) {
+  for (const int q : {3, 5}) {
+    std::mt19937_64 rng(static_cast<std::uint64_t>(23 + q));
+    std::vector<int> subject, item;
+    for (int s = 0; s < 60; ++s)
+      for (int k = 0; k < 4; ++k) {
+        subject.push_back(s);
+        item.push_back((s * 11 + k * 7) % 40);
+      }
+    const auto n = static_cast<int>(subject.size());
+    Design d = make_design(n, {subject, item}, {60, 40}, {q, 1}, rng);
+    EXPECT_EQ(BlockedCholesky(d.terms, d.x, d.y).dense_downdate_levels(), 0);
+    expect_same_on_one_and_two_threads(d, random_factors(d, rng));
+    for (int trial = 0; trial < 2; ++trial) expect_matches_dense(d, random_factors(d, rng), 1);
+  }
+}
+
 }  // namespace
