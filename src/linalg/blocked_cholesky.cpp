@@ -547,17 +547,18 @@ void BlockedCholesky::downdate_trailing(const ChainTerm& c, int g) {
   const int q = c.q, pp = p_ + 1;
   const Index ld = l22_.outerStride();
   double* l = l22_.data();
-  // E row by row (row i: q values at e + i q), then C the same way (row r at x + r q).
-  e_.resize(q, k);
+  // E row by row (row i: q values at e + i q), then C the same way (row r at x + r q), in one
+  // workspace that only grows.
+  const auto need = static_cast<std::size_t>((k + pp) * q);
+  if (level_rows_.size() < need) level_rows_.resize(need);
+  double* e = level_rows_.data();
+  double* x = e + k * q;
   Index r = 0;
   for (const Block& b : list)
     for (int i = 0; i < b.rows; ++i, ++r)
-      for (int kk = 0; kk < q; ++kk) e_(kk, r) = c.l_sparse[b.offset + static_cast<std::size_t>(kk * b.rows + i)];
-  xy_block_.resize(q, pp);
+      for (int kk = 0; kk < q; ++kk) e[r * q + kk] = c.l_sparse[b.offset + static_cast<std::size_t>(kk * b.rows + i)];
   for (int row = 0; row < pp; ++row)
-    for (int kk = 0; kk < q; ++kk) xy_block_(kk, row) = c.l_xy(g, row, kk);
-  const double* e = e_.data();
-  const double* x = xy_block_.data();
+    for (int kk = 0; kk < q; ++kk) x[row * q + kk] = c.l_xy(g, row, kk);
   const Index m_re = m_re_;
   small::dispatch<4>(q, [&](auto Q) {
     const int qq = small::extent<Q>(q);

@@ -163,7 +163,7 @@ class BlockedCholesky {
   std::vector<int> row_term_; // for each random-effects row of the trailing block, its term
   std::vector<int> term_offset_, term_q_;  // trailing-block offset and width of the terms after the chain
   Eigen::MatrixXd a22_, l22_;              // (m_re + p + 1) square
-  Eigen::MatrixXd e_, xy_block_;           // workspace of downdate_trailing
+  std::vector<double> level_rows_;         // workspace of downdate_trailing
   std::vector<double> scratch_;            // workspace of the small kernels
   std::vector<double> products_;           // workspace of lanes::subtract_grouped_products
   // Products left for a later chain term on the same factor to sum with its own: [i][kind] for
