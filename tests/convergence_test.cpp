@@ -131,9 +131,10 @@ TEST_P(AtLme4Theta, PointsOnThreadsGiveTheValuesOfOneEvaluation) {
 }
 
 // A dense trailing block large enough to be factored on several threads itself (InstEval's,
-// of order 1,145): five points around lme4's start (a full deriv12() here would take 38
-// evaluations of 10 ms).
-TEST(CentralDerivatives, PointsOnThreadsGiveTheValuesOfOneEvaluationWithADenseBlock) {
+// of order 1,145): its points go one after another, each factor on the threads, with the
+// values of single evaluations; five points around lme4's start (a full deriv12() here would
+// take 38 evaluations of 10 ms).
+TEST(CentralDerivatives, PointsWithADenseBlockGiveTheValuesOfOneEvaluation) {
   DataFrame data = read_csv("../shared/data/InstEval.csv");
   for (const char* f : {"s", "d", "dept", "service"}) data.declare_factor(f);
   const LinearMixedModel model("y ~ 1 + service + (1 | s) + (1 | d) + (1 | dept)", data);
@@ -141,6 +142,48 @@ TEST(CentralDerivatives, PointsOnThreadsGiveTheValuesOfOneEvaluationWithADenseBl
   for (std::size_t i = 1; i < points.size(); ++i) points[i][i % 3] *= 1.0 + 0.1 * static_cast<double>(i);
   const std::vector<double> values = model.state().deviance->at_points(points, true, 2, 0.0);
   for (std::size_t i = 0; i < points.size(); ++i) EXPECT_EQ(values[i], model.objective(points[i], true)) << i;
+}
+
+// at_points() evaluates its first point last, on the deviance itself, which then holds the
+// factor there: factor() at that point and estimates() read it without factoring again (the
+// fit's derivatives start at the optimum, where the estimates are read next), and a factor at
+// any other theta is computed.
+TEST(CentralDerivatives, DevianceStaysFactoredAtTheFirstPoint) {
+  const json& c = derivs_case("sleepstudy_REML");
+  const LinearMixedModel model(c["formula"].get<std::string>(), case_data(c));
+  internal::ProfiledDeviance& deviance = *model.state().deviance;
+  const std::vector<double> theta = c["result"]["theta"].get<std::vector<double>>();
+  std::vector<std::vector<double>> points(4, theta);
+  for (std::size_t i = 1; i < points.size(); ++i) points[i][i % theta.size()] *= 1.0 + 0.01 * static_cast<double>(i);
+  for (const int threads : {1, 2}) {
+    const std::vector<double> values = deviance.at_points(points, true, threads, 0.0);
+    const std::size_t after = deviance.factorizations();
+    ASSERT_TRUE(deviance.factor(points[0]));
+    EXPECT_EQ(deviance.factorizations(), after) << threads;
+    const internal::ConditionalEstimates at_first = deviance.estimates(points[0], true);
+    EXPECT_EQ(deviance.factorizations(), after) << threads;
+    EXPECT_EQ(at_first.objective, values[0]) << threads;
+    (void)deviance.estimates(points[1], true);
+    EXPECT_EQ(deviance.factorizations(), after + 1) << threads;
+    EXPECT_EQ(deviance(points[1], true), values[1]) << threads;  // an evaluation always factors
+    EXPECT_EQ(deviance.factorizations(), after + 2) << threads;
+  }
+}
+
+// A fit reads its estimates from the factor its derivatives left at the optimum: they must be
+// those of a model factored there afresh, to the bit.
+TEST(FitDiagnostics, EstimatesAreThoseOfAFreshFactorAtTheOptimum) {
+  for (const char* id : {"sleepstudy_REML", "M17_REML", "Penicillin_REML"}) {
+    const json& c = derivs_case(id);
+    const DataFrame data = case_data(c);
+    const FitResult fit = LinearMixedModel(c["formula"].get<std::string>(), data).fit(case_options(c));
+    const LinearMixedModel fresh(c["formula"].get<std::string>(), data);
+    const internal::ConditionalEstimates est = fresh.state().deviance->estimates(fit.theta, fit.reml);
+    EXPECT_EQ(fit.objective, est.objective) << id;
+    EXPECT_EQ(fit.fixef, est.beta) << id;
+    EXPECT_EQ(fit.sigma, est.sigma) << id;
+    EXPECT_EQ(fit.fixef_vcov, est.beta_vcov) << id;
+  }
 }
 
 // ---- whole fits -----------------------------------------------------------------------------
