@@ -39,6 +39,7 @@ CASES=(
   "kb07_like;sim;sim:kb07_like;;;y ~ a * b * c + (1 + a + b + c | subj) + (1 + a + b + c | item);fit;yes"
   "movielens;sim;sim:movielens;;;y ~ 1 + (1 | user) + (1 | item);fit;yes"
   "nested_1m;sim;sim:nested_1m;;;y ~ x + (x | school) + (1 | class);fit;yes"
+  "crossed_slopes;sim;sim:crossed_slopes;;;y ~ x + (1 + x | subj) + (1 | item);fit;yes"
   "scale_n10k;scaling;sim:crossed_n10k_l1k;;;y ~ 1 + (1 | g1) + (1 | g2);fit;yes"
   "scale_n100k;scaling;sim:crossed_n100k_l1k;;;y ~ 1 + (1 | g1) + (1 | g2);fit;yes"
   "scale_n1m_l1k;scaling;sim:crossed_n1m_l1k;;;y ~ 1 + (1 | g1) + (1 | g2);fit;yes"

@@ -355,6 +355,34 @@ std::string write_kb07(const std::filesystem::path& path, int subjects, int item
   return std::to_string(rows) + " rows, " + std::to_string(subjects) + " subjects x " + std::to_string(items) + " items";
 }
 
+// Subjects with a few rows each, crossed with items: subj,item,x,y with every subject in
+// `rows` rows, each with an item drawn uniformly, x ~ N(0, 1) and y = 10 + 2 x + (a_s + c_s x)
+// + b_item + e: (a, c) with SDs 1 and 0.5 and correlation 0.3, b ~ N(0, 0.7^2), e ~ N(0, 1.5^2).
+// The subjects' (1 + x | subj) term leads the chain and meets only a few of the items' rows in
+// the dense block: its levels take the level-by-level downdate of vector-valued terms.
+std::string write_crossed_slopes(const std::filesystem::path& path, int subjects, int rows, int items,
+                                 std::uint64_t seed) {
+  Random rng(seed);
+  std::vector<double> b(items);
+  for (double& v : b) v = 0.7 * rng.normal();
+  const double rho = 0.3;
+  CsvWriter out(path, "subj,item,x,y");
+  for (int s = 0; s < subjects; ++s) {
+    const double z1 = rng.normal(), z2 = rng.normal();
+    const double a = z1, c = 0.5 * (rho * z1 + std::sqrt(1 - rho * rho) * z2);
+    for (int r = 0; r < rows; ++r) {
+      const auto item = static_cast<int>(rng.below(items));
+      const double x = std::round(rng.normal() * 1e4) / 1e4;
+      out.integer(s + 1).integer(item + 1).number(x, 4);
+      out.number(10.0 + 2.0 * x + a + c * x + b[static_cast<std::size_t>(item)] + 1.5 * rng.normal(), 4);
+      out.end_row();
+    }
+  }
+  out.finish();
+  return std::to_string(subjects) + " subjects x " + std::to_string(rows) + " rows, " + std::to_string(items) +
+         " items";
+}
+
 struct DataSet {
   std::string name;
   std::string description;
@@ -375,6 +403,8 @@ std::vector<DataSet> data_sets() {
        [](const auto& p) { return write_nested(p, 1000, 20, 50, 1003); }},
       {"kb07_like", "kb07-like crossed subjects x items, within factors a, b, c",
        [](const auto& p) { return write_kb07(p, 56, 32, 3, 1004); }},
+      {"crossed_slopes", "20k subjects of 6 rows x 200 items, a random slope for subjects",
+       [](const auto& p) { return write_crossed_slopes(p, 20000, 6, 200, 1005); }},
   };
   // Scaling series: (1|g1) + (1|g2), uniform counts. n varies at 1000 x 200 levels (3M is past
   // saturation: every pair of levels is present); levels of g1 vary at n = 1M (the 1k point is
