@@ -1,11 +1,39 @@
 #include "model/fixed_effects_matrix.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace lmm::internal {
 
+namespace {
+
+// True when X has full column rank by a wide margin: the Cholesky factor of X'X scaled to a unit
+// diagonal (the columns' cosines) has every squared pivot, the share of a column's squared norm
+// outside the span of the columns before it, at least `margin`. Forming X'X is one blocked
+// product (n p^2), where the column-by-column projections below stream X about 4p times; its
+// rounding moves those shares by about p * 1e-16, so a share above a margin far beyond the
+// rank check's tolerance^2 (1e-6 against 1e-14 by default) is one the projections would keep
+// too. Otherwise the caller runs them.
+bool clearly_full_rank(const Eigen::MatrixXd& x, double margin) {
+  const Eigen::Index p = x.cols();
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
+  gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+  const Eigen::VectorXd norms = gram.diagonal().cwiseSqrt();
+  if (!norms.allFinite() || !(norms.array() > 0.0).all()) return false;
+  const Eigen::VectorXd inverse = norms.cwiseInverse();
+  const Eigen::MatrixXd cosines =
+      inverse.asDiagonal() * gram.selfadjointView<Eigen::Lower>().toDenseMatrix() * inverse.asDiagonal();
+  const Eigen::LLT<Eigen::MatrixXd> llt(cosines);
+  if (llt.info() != Eigen::Success) return false;
+  const Eigen::MatrixXd l = llt.matrixL();
+  return (l.diagonal().array().square() >= margin).all();
+}
+
+}  // namespace
+
 std::string drop_rank_deficient_columns(DesignMatrix& x, double tolerance) {
   const Eigen::Index n = x.matrix.rows();
+  if (clearly_full_rank(x.matrix, std::max(1e-6, 1e8 * tolerance * tolerance))) return "";
   // The kept columns' orthonormal basis fills the leading columns of room for all of them.
   Eigen::MatrixXd basis(n, x.matrix.cols());
   std::vector<Eigen::Index> keep;
