@@ -371,6 +371,26 @@ void BlockedCholesky::scale_chain_term_q(int j, const std::vector<MatrixXd>& fac
     for (std::size_t k = 0; k < c.a_sparse.size(); ++k) c.l_sparse[k] = c.a_sparse[k] * (t * row_scale_[rows[k]]);
     return;
   }
+  if constexpr (Q > 0) {
+    if (trailing_diagonal_) {  // T_t' is each row's T(0, 0): scale the rows of A T_j, block by block
+      const double* a = c.a_sparse.data();
+      double* l = c.l_sparse.data();
+      for (const auto& list : c.blocks)
+        for (const Block& b : list) {
+          const double* ab = a + b.offset;
+          double* lb = l + b.offset;
+          for (int i = 0; i < b.rows; ++i) {
+            const double scale = row_scale_[b.row + i];
+            for (int col = 0; col < Q; ++col) {
+              double sum = 0.0;
+              for (int k = 0; k < Q; ++k) sum += ab[i + k * b.rows] * tj[k + col * Q];
+              lb[i + col * b.rows] = scale * sum;
+            }
+          }
+        }
+      return;
+    }
+  }
   double* tmp = scratch_.data();
   for (const auto& list : c.blocks)
     for (const Block& b : list)
@@ -466,6 +486,24 @@ bool BlockedCholesky::eliminate_chain_term_q(int j) {
       for (Index g = 0; g < c.levels; ++g) {
         const auto level = static_cast<std::size_t>(g);
         for (std::size_t k = c.row_start[level]; k < c.row_start[level + 1]; ++k) v[k] *= inv[g];
+      }
+    } else if constexpr (Q > 0) {  // each level's L_g read once for all its blocks' rows
+      double* v = c.l_sparse.data();
+      for (Index g = 0; g < c.levels; ++g) {
+        double lg[Q][Q], ig[Q];
+        for (int col = 0; col < Q; ++col) {
+          ig[col] = inv[col * stride + g];
+          for (int k = 0; k < col; ++k) lg[col][k] = c.l_diag(g, col, k);
+        }
+        for (const Block& b : c.blocks[static_cast<std::size_t>(g)]) {
+          double* x = v + b.offset;
+          for (int r = 0; r < b.rows; ++r)
+            for (int col = 0; col < Q; ++col) {
+              double sum = x[r + col * b.rows];
+              for (int k = 0; k < col; ++k) sum -= x[r + k * b.rows] * lg[col][k];
+              x[r + col * b.rows] = sum * ig[col];
+            }
+        }
       }
     } else {
       for (Index g = 0; g < c.levels; ++g)
