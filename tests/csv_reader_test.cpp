@@ -40,6 +40,15 @@ TEST(CsvReader, TextBecomesFactorWithRSortedLevels) {
   EXPECT_EQ(g.codes, (std::vector<int>{3, 4, 0, 1, 2}));
 }
 
+// Repeated labels share one code, missing rows keep -1, whatever order the labels come in.
+TEST(CsvReader, RepeatedAndMissingLabelsGetTheirLevelsCodes) {
+  const auto d = parse("g,x\nb,1\n,2\nB,3\nb,4\na,5\nNA,6\nB,7\nab,8\n");
+  const auto& g = d.column("g");
+  ASSERT_TRUE(g.is_factor());
+  EXPECT_EQ(g.levels, (std::vector<std::string>{"a", "ab", "b", "B"}));
+  EXPECT_EQ(g.codes, (std::vector<int>{2, -1, 3, 2, 0, -1, 3, 1}));
+}
+
 TEST(CsvReader, ByteOrderMarkCrlfAndQuotedCommas) {
   const auto d = parse("\xEF\xBB\xBFname,x\r\n\"Smith, J\",1\r\n\"say \"\"hi\"\"\",2\r\n");
   ASSERT_TRUE(d.has("name"));

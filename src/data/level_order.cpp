@@ -1,25 +1,37 @@
 #include "data/level_order.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
+#include <numeric>
+#include <string_view>
 #include <unordered_map>
 
 #include "util/printf_double.hpp"
 
 namespace lmm::internal {
 
+namespace {
+
+// ASCII case, whatever the process's locale: the levels' order must not change with a
+// setlocale() call elsewhere in the program (and <cctype>'s calls cost more than the compare).
+constexpr unsigned char ascii_lower(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + ('a' - 'A')) : c;
+}
+constexpr bool ascii_is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+
+}  // namespace
+
 bool r_text_less(const std::string& a, const std::string& b) {
   const std::size_t n = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const int ca = std::tolower(static_cast<unsigned char>(a[i]));
-    const int cb = std::tolower(static_cast<unsigned char>(b[i]));
+    const unsigned char ca = ascii_lower(static_cast<unsigned char>(a[i]));
+    const unsigned char cb = ascii_lower(static_cast<unsigned char>(b[i]));
     if (ca != cb) return ca < cb;
   }
   if (a.size() != b.size()) return a.size() < b.size();
   for (std::size_t i = 0; i < n; ++i) {
-    const bool la = std::islower(static_cast<unsigned char>(a[i])) != 0;
-    const bool lb = std::islower(static_cast<unsigned char>(b[i])) != 0;
+    const bool la = ascii_is_lower(static_cast<unsigned char>(a[i]));
+    const bool lb = ascii_is_lower(static_cast<unsigned char>(b[i]));
     if (la != lb) return la;
   }
   return false;
@@ -49,19 +61,30 @@ std::string r_number_label(double value) {
 
 void factor_from_text(const std::vector<std::string>& text, const std::vector<unsigned char>& missing,
                       std::vector<int>& codes, std::vector<std::string>& levels) {
-  std::unordered_map<std::string, int> first_seen;
-  std::vector<std::string> distinct;
+  // One hash per row: each row's label is numbered in order of first appearance, the distinct
+  // labels are sorted (no two compare equal), and the rows' numbers become ranks.
+  std::unordered_map<std::string_view, int> number_of;
+  std::vector<std::size_t> first_row;  // of each distinct label
+  codes.assign(text.size(), -1);
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (missing[i]) continue;
-    if (first_seen.emplace(text[i], static_cast<int>(distinct.size())).second) distinct.push_back(text[i]);
+    const auto [at, added] = number_of.emplace(text[i], static_cast<int>(first_row.size()));
+    if (added) first_row.push_back(i);
+    codes[i] = at->second;
   }
-  levels = distinct;
-  std::sort(levels.begin(), levels.end(), r_text_less);
-  std::unordered_map<std::string, int> code_of;
-  for (std::size_t k = 0; k < levels.size(); ++k) code_of.emplace(levels[k], static_cast<int>(k));
-  codes.assign(text.size(), -1);
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (!missing[i]) codes[i] = code_of.at(text[i]);
+  std::vector<int> order(first_row.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    return r_text_less(text[first_row[static_cast<std::size_t>(a)]], text[first_row[static_cast<std::size_t>(b)]]);
+  });
+  std::vector<int> rank(order.size());
+  levels.resize(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    rank[static_cast<std::size_t>(order[k])] = static_cast<int>(k);
+    levels[k] = text[first_row[static_cast<std::size_t>(order[k])]];
+  }
+  for (int& code : codes)
+    if (code >= 0) code = rank[static_cast<std::size_t>(code)];
 }
 
 }  // namespace lmm::internal
