@@ -178,6 +178,17 @@ TEST(RankCheck, AllZeroColumnsAreDropped) {
   EXPECT_EQ(d.names, (std::vector<std::string>{"c1", "c3"}));
 }
 
+// Degenerate shapes (found by fuzz_formula: an empty product is no proof): no columns keep
+// nothing to drop; no rows make every column all-zero.
+TEST(RankCheck, NoColumnsOrNoRows) {
+  DesignMatrix none = columns_of(Eigen::MatrixXd(5, 0));
+  EXPECT_EQ(drop_rank_deficient_columns(none), "");
+  EXPECT_EQ(none.matrix.cols(), 0);
+  DesignMatrix empty = columns_of(Eigen::MatrixXd(0, 2));
+  EXPECT_EQ(drop_rank_deficient_columns(empty), "fixed-effect model matrix is rank deficient so dropping 2 columns / coefficients");
+  EXPECT_EQ(empty.matrix.cols(), 0);
+}
+
 // Indicator columns that sum to the intercept (a factor coded without a reference level next
 // to the intercept): the last indicator is the dependent one.
 TEST(RankCheck, IndicatorsSummingToTheIntercept) {

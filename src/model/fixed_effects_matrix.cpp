@@ -16,6 +16,7 @@ namespace {
 // too. Otherwise the caller runs them.
 bool clearly_full_rank(const Eigen::MatrixXd& x, double margin) {
   const Eigen::Index p = x.cols();
+  if (p == 0 || x.rows() == 0) return p == 0;  // no columns to drop; or no rows, left to the projections
   Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
   gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
   const Eigen::VectorXd norms = gram.diagonal().cwiseSqrt();
