@@ -77,6 +77,21 @@ TEST(CliFit, TextSummaryOfM17IsLme4s) {
   EXPECT_EQ(r.out, slurp("tests/golden/M17_summary.txt"));
 }
 
+// Without fixed effects lme4 reports an ML fit (the REML criterion is then the deviance): its
+// header, the AIC table and no fixed-effects section (tests/golden/Dyestuff_no_fixef_summary.txt,
+// from tools/reference/lme4_goldens.R). The fuzzers found this model's rank check reading a null
+// matrix (bd1dc65).
+TEST(CliFit, ModelWithoutFixedEffectsIsReportedAsLme4Does) {
+  const CliRun r = lmm_cli("fit 'Yield ~ 0 + (1 | Batch)' --data ../shared/data/Dyestuff.csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, slurp("tests/golden/Dyestuff_no_fixef_summary.txt"));
+  const CliRun j = lmm_cli("fit 'Yield ~ 0 + (1 | Batch)' --data ../shared/data/Dyestuff.csv --format json");
+  ASSERT_EQ(j.status, 0) << j.err;
+  const auto fit = nlohmann::json::parse(j.out);
+  EXPECT_FALSE(fit["reml"].get<bool>());
+  EXPECT_NEAR(fit["objective"].get<double>(), 370.0789, 1e-4);  // R: REMLcrit() and deviance() alike
+}
+
 // --ddf satterthwaite: lmerTest's df and p-values per coefficient and its type III table, in the
 // fit JSON; checked against lmerTest 3.1-3 (tests/golden/lme4_inference.json, case M17).
 TEST(CliFit, SatterthwaiteJsonHasDfPValuesAndTypeThreeTable) {

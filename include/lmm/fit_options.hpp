@@ -7,7 +7,8 @@
 namespace lmm {
 
 struct FitOptions {
-  // Restricted maximum likelihood (lme4's default) or maximum likelihood.
+  // Restricted maximum likelihood (lme4's default) or maximum likelihood. A model without fixed
+  // effects is fitted and reported as ML, as lme4 does (the two criteria are then the same).
   bool reml = true;
 
   // BOBYQA stopping rules, lme4's nloptwrap defaults.

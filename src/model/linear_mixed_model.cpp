@@ -150,10 +150,14 @@ internal::OptimizerOutcome confirm_optimum(const internal::Objective& f, interna
 
 }  // namespace
 
-FitResult LinearMixedModel::fit(const FitOptions& options) const {
+FitResult LinearMixedModel::fit(const FitOptions& requested) const {
   std::string invalid;
-  if (!options.IsValid(&invalid)) throw Error(ErrorKind::kUsage, "invalid fit options: " + invalid);
+  if (!requested.IsValid(&invalid)) throw Error(ErrorKind::kUsage, "invalid fit options: " + invalid);
   internal::ModelState& m = *impl_;
+  // Without fixed effects the REML criterion is the deviance, and lme4 reports such a fit as
+  // one by maximum likelihood (its summary, logLik and AIC): so does lmm.
+  FitOptions options = requested;
+  options.reml = requested.reml && m.x.matrix.cols() > 0;
   if (options.reml && m.x.matrix.cols() >= m.y.size())
     throw Error(ErrorKind::kModel, "the REML criterion is not defined: " + std::to_string(m.x.matrix.cols()) +
                                        " fixed-effects coefficients for " + std::to_string(m.y.size()) +

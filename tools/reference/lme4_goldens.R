@@ -238,6 +238,11 @@ writeLines(capture.output(summary(models[["M16_REML"]])),
            file.path(golden_dir, "M16_summary.txt"))
 writeLines(capture.output(summary(models[["sleepstudy_corr_REML"]])),
            file.path(golden_dir, "sleepstudy_summary.txt"))
+# No fixed effects: lme4 reports the fit as one by maximum likelihood (the REML criterion is
+# then the deviance).
+Dyestuff <- read.csv(file.path(SH, "Dyestuff.csv"), stringsAsFactors = TRUE)
+writeLines(capture.output(summary(lmer(Yield ~ 0 + (1 | Batch), Dyestuff))),
+           file.path(golden_dir, "Dyestuff_no_fixef_summary.txt"))
 options(op)
 
 meta <- list(
