@@ -48,9 +48,7 @@ double deviance_at(const internal::ModelState& m, const Eigen::VectorXd& varpar,
 // lmerTest's get_covbeta(): sigma^2 (R_X' R_X)^{-1} at (theta, sigma), column-major.
 Eigen::VectorXd vcov_beta_at(const internal::ModelState& m, const Eigen::VectorXd& varpar) {
   const double sigma = varpar[varpar.size() - 1];
-  const Eigen::MatrixXd rx = factored(m, theta_of(varpar)).fixed_factor();
-  const Eigen::MatrixXd rx_inv =
-      rx.triangularView<Eigen::Lower>().solve(Eigen::MatrixXd::Identity(rx.rows(), rx.cols()));
+  const Eigen::MatrixXd rx_inv = factored(m, theta_of(varpar)).fixed_factor_inverse();
   const Eigen::MatrixXd v = sigma * sigma * (rx_inv.transpose() * rx_inv);
   return Eigen::Map<const Eigen::VectorXd>(v.data(), v.size());
 }

@@ -139,12 +139,15 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
     for (int row = 0; row < term.nranef(); ++row) row_term_.push_back(t - r);
     m_re_ += term.nranef();
   }
-  MatrixXd xy(x.rows(), p_ + 1);
-  xy << x, y;
-  for (int j = 0; j < r; ++j) build_chain_term(j, terms, xy);
+  CenteredDesign design = center_design(x, y);
+  basis_ = std::move(design.t);
+  basis_shift_ = std::move(design.b);
+  y_scale_ = design.y_scale;
+  log_abs_det_basis_ = design.log_abs_det_t;
+  for (int j = 0; j < r; ++j) build_chain_term(j, terms, design.xy);
   pending_.assign(static_cast<std::size_t>(r), std::vector<std::vector<double>>(static_cast<std::size_t>(r) + 1));
   link_parent_blocks();
-  build_trailing(terms, xy);
+  build_trailing(terms, design.xy);
   plan_trailing_downdate();
   l22_ = a22_;
 }
@@ -695,26 +698,35 @@ double BlockedCholesky::log_det_random() const {
   return 2.0 * sum.value();
 }
 
+// X_c = X T gives X_c' V^-1 X_c = T' (X' V^-1 X) T: log det(X' V^-1 X) = log |R_c|^2 - 2 log |det T|.
 double BlockedCholesky::log_det_fixed() const {
   double sum = 0.0;
   for (int k = 0; k < p_; ++k) sum += std::log(l22_(m_re_ + k, m_re_ + k));
-  return 2.0 * sum;
+  return 2.0 * (sum - log_abs_det_basis_);
 }
 
 double BlockedCholesky::pwrss() const {
   const Index last = m_re_ + p_;
-  return l22_(last, last) * l22_(last, last);
+  const double r = l22_(last, last) * y_scale_;
+  return r * r;
 }
 
-MatrixXd BlockedCholesky::fixed_factor() const {
-  return l22_.block(m_re_, m_re_, p_, p_).triangularView<Eigen::Lower>();
+// R_X' = T^-T R_c' in X's basis, so its inverse is R_c'^-1 T'.
+MatrixXd BlockedCholesky::fixed_factor_inverse() const {
+  MatrixXd w = basis_.transpose();
+  l22_.block(m_re_, m_re_, p_, p_).triangularView<Eigen::Lower>().solveInPlace(w);
+  return w;
 }
 
-Eigen::VectorXd BlockedCholesky::fixed_effects() const {
+Eigen::VectorXd BlockedCholesky::centered_fixed_effects() const {
   // The last p unknowns of L22_lead' [u_rest; beta] = c depend on the X block of L22 only.
   Eigen::VectorXd beta = l22_.row(m_re_ + p_).segment(m_re_, p_).transpose();
   l22_.block(m_re_, m_re_, p_, p_).triangularView<Eigen::Lower>().transpose().solveInPlace(beta);
   return beta;
+}
+
+Eigen::VectorXd BlockedCholesky::fixed_effects() const {
+  return basis_ * (basis_shift_ + y_scale_ * centered_fixed_effects());
 }
 
 void BlockedCholesky::solve(Eigen::VectorXd& beta, Eigen::VectorXd& u) const {
@@ -761,6 +773,9 @@ void BlockedCholesky::solve(Eigen::VectorXd& beta, Eigen::VectorXd& u) const {
       }
     }
   }
+  // Back from the scaled residual of y to y: u scales with it, beta also takes back the fit.
+  u *= y_scale_;
+  beta = basis_ * (basis_shift_ + y_scale_ * beta);
 }
 
 }  // namespace lmm::internal

@@ -16,13 +16,15 @@
 //   trailing block, refactored by a dense Cholesky. The chain's columns reach it through
 //   block-sparse rows (the levels each chain level co-occurs with) and dense [X y] rows.
 // The crossproduct blocks are formed once; each update only rescales them by Lambda and
-// refactors, so it never touches the n rows again.
+// refactors, so it never touches the n rows again. They are formed from [X y] in a centred and
+// scaled basis (CenteredDesign); every result below is mapped back to X's and y's.
 #pragma once
 
 #include <Eigen/Dense>
 #include <cstddef>
 #include <vector>
 
+#include "linalg/centered_design.hpp"
 #include "linalg/level_blocks.hpp"
 #include "model/random_effects_term.hpp"
 
@@ -61,8 +63,9 @@ class BlockedCholesky {
   void solve(Eigen::VectorXd& beta, Eigen::VectorXd& u) const;
   // beta alone (cheaper than solve(): only the fixed-effects block of L is used).
   Eigen::VectorXd fixed_effects() const;
-  // R_X' (lower triangular p x p): vcov(beta) = sigma^2 (R_X R_X')^{-1}.
-  Eigen::MatrixXd fixed_factor() const;
+  // W (p x p) with (X' V^-1 X)^{-1} = W' W, so vcov(beta) = sigma^2 W' W: the inverse of R_X'
+  // (lower triangular where the intercept is the first column), formed from the centred basis.
+  Eigen::MatrixXd fixed_factor_inverse() const;
 
   int nfixed() const { return p_; }
   // How many leading terms form the nested chain (the rest are in the dense trailing block).
@@ -130,6 +133,8 @@ class BlockedCholesky {
     std::vector<Segment> segments;
   };
 
+  // The coefficients in the centred basis: L22's fixed-effects block against its y row.
+  Eigen::VectorXd centered_fixed_effects() const;
   void build_chain_term(int j, const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& xy);
   void link_parent_blocks();
   void build_trailing(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& xy);
@@ -158,6 +163,11 @@ class BlockedCholesky {
   static constexpr int kDenseLevelShare = 6;
 
   int p_ = 0;                 // fixed effects
+  // The centred basis's map back to X's (CenteredDesign without its n rows).
+  Eigen::MatrixXd basis_;
+  Eigen::VectorXd basis_shift_;
+  double y_scale_ = 1.0;
+  double log_abs_det_basis_ = 0.0;
   int m_re_ = 0;              // random effects of the terms after the chain
   std::vector<ChainTerm> chain_;
   std::vector<int> row_term_; // for each random-effects row of the trailing block, its term

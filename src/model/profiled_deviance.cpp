@@ -103,8 +103,7 @@ ConditionalEstimates ProfiledDeviance::estimates(const std::vector<double>& thet
       out.b.segment(offset, q) = factors[t] * u.segment(offset, q);
   }
   out.sigma = std::sqrt(cholesky_.pwrss() / (reml ? n_ - p_ : n_));
-  const Eigen::MatrixXd rx = cholesky_.fixed_factor();
-  const Eigen::MatrixXd rx_inv = rx.triangularView<Eigen::Lower>().solve(Eigen::MatrixXd::Identity(rx.rows(), rx.cols()));
+  const Eigen::MatrixXd rx_inv = cholesky_.fixed_factor_inverse();
   out.beta_vcov = out.sigma * out.sigma * (rx_inv.transpose() * rx_inv);
   return out;
 }

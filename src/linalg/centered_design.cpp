@@ -1,0 +1,100 @@
+#include "linalg/centered_design.hpp"
+
+#include <cmath>
+
+namespace lmm::internal {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+namespace {
+
+// A power of two within a factor of two of the root mean square of v (1 for a zero vector), so
+// that dividing by it is exact.
+double power_of_two_scale(const Eigen::Ref<const VectorXd>& v) {
+  const double rms = v.size() > 0 ? v.stableNorm() / std::sqrt(static_cast<double>(v.size())) : 0.0;
+  if (!(rms > 0.0) || !std::isfinite(rms)) return 1.0;
+  int exponent = 0;
+  std::frexp(rms, &exponent);
+  return std::ldexp(1.0, exponent - 1);
+}
+
+// The first column whose every entry is 1: R's (Intercept). -1 when there is none.
+Index intercept_column(const MatrixXd& x) {
+  for (Index j = 0; j < x.cols(); ++j)
+    if ((x.col(j).array() == 1.0).all()) return j;
+  return -1;
+}
+
+// X_c = X T: the columns other than the intercept centred at their means, then each column
+// divided by its power-of-two scale.
+void center_columns(const MatrixXd& x, Index intercept, CenteredDesign& d) {
+  const Index p = x.cols();
+  d.t = MatrixXd::Identity(p, p);
+  d.log_abs_det_t = 0.0;
+  for (Index j = 0; j < p; ++j) {
+    auto column = d.xy.col(j);
+    column = x.col(j);
+    if (intercept >= 0 && j != intercept) {
+      const double mean = column.mean();
+      column.array() -= mean;
+      d.t(intercept, j) = -mean;
+    }
+    const double scale = power_of_two_scale(column);
+    column /= scale;
+    d.t.col(j) /= scale;
+    d.log_abs_det_t -= std::log(scale);
+  }
+}
+
+// y - X_c b for the least-squares b, by the normal equations of the well-scaled X_c, refined
+// from each residual while that shrinks it (any b would be exact; a small residual is what
+// keeps the digits). The intercept's part is taken first, on its own: y_i - b_0 is exact where
+// y is far from 0, and the rest is of the residual's size. A Gram matrix that cannot be
+// factored leaves y as it is.
+void take_out_least_squares_fit(const VectorXd& y, Index intercept, CenteredDesign& d) {
+  const Index p = d.t.cols();
+  auto xc = d.xy.leftCols(p);
+  auto residual = d.xy.col(p);
+  residual = y;
+  d.b = VectorXd::Zero(p);
+  if (p == 0) return;
+  MatrixXd gram = MatrixXd::Zero(p, p);
+  gram.selfadjointView<Eigen::Lower>().rankUpdate(xc.transpose());
+  const Eigen::LDLT<MatrixXd> normal(gram);
+  if (normal.info() != Eigen::Success) return;
+  double norm = residual.squaredNorm();
+  for (int step = 0; step < 3; ++step) {
+    const VectorXd delta = normal.solve(xc.transpose() * residual);
+    if (!delta.allFinite()) break;
+    VectorXd slopes = delta;
+    VectorXd next = residual;
+    if (intercept >= 0) {
+      next.array() -= delta[intercept];
+      slopes[intercept] = 0.0;
+    }
+    next.noalias() -= xc * slopes;
+    const double next_norm = next.squaredNorm();
+    if (!(next_norm < norm)) break;
+    residual = next;
+    d.b += delta;
+    norm = next_norm;
+  }
+}
+
+}  // namespace
+
+CenteredDesign center_design(const MatrixXd& x, const VectorXd& y) {
+  CenteredDesign d;
+  d.xy.resize(x.rows(), x.cols() + 1);
+  const Index intercept = x.rows() > 0 ? intercept_column(x) : -1;
+  center_columns(x, intercept, d);
+  take_out_least_squares_fit(y, intercept, d);
+  auto residual = d.xy.col(x.cols());
+  d.y_scale = power_of_two_scale(residual);
+  residual /= d.y_scale;
+  return d;
+}
+
+}  // namespace lmm::internal

@@ -1,0 +1,32 @@
+// The fixed-effects design [X y] in a basis where its crossproducts keep their digits.
+//
+// The profiled deviance depends on X only through its column space and on y only through its
+// residual from that space, so a fit may use X_c = X T for any invertible T and y_c = y - X_c b
+// for any b, and map the estimates back: beta = T (b + beta_c). lme4 forms [X y]'[X y] from the
+// raw columns, where a constant of 1e8 added to y, or 1e6 to a predictor, cancels every digit
+// of the residual sum of squares that the Cholesky factor's last pivot holds. Here:
+// - with an intercept column, every other column is centred at its mean;
+// - every column is scaled by a power of two near its root mean square (exact: no rounding);
+// - y is replaced by its residual from a least-squares fit on X_c, refined until it stops
+//   shrinking, and scaled by a power of two the same way.
+// The centring and the residual change the last digits of every fit; the scalings none.
+#pragma once
+
+#include <Eigen/Dense>
+
+namespace lmm::internal {
+
+struct CenteredDesign {
+  Eigen::MatrixXd xy;        // n x (p + 1): [X T, (y - X T b) / y_scale]
+  Eigen::MatrixXd t;         // p x p: X_c = X T
+  Eigen::VectorXd b;         // p: the least-squares fit taken out of y, in the basis of X_c
+  double y_scale = 1.0;      // a power of two
+  double log_abs_det_t = 0.0;
+
+  // beta in X's basis from the coefficients fitted to the scaled residual in X_c's.
+  Eigen::VectorXd beta(const Eigen::VectorXd& fitted) const { return t * (b + y_scale * fitted); }
+};
+
+CenteredDesign center_design(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+
+}  // namespace lmm::internal
