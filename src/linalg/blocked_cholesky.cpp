@@ -144,6 +144,7 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
   basis_shift_ = std::move(design.b);
   y_scale_ = design.y_scale;
   log_abs_det_basis_ = design.log_abs_det_t;
+  exact_fit_ = design.exact_fit;
   for (int j = 0; j < r; ++j) build_chain_term(j, terms, design.xy);
   pending_.assign(static_cast<std::size_t>(r), std::vector<std::vector<double>>(static_cast<std::size_t>(r) + 1));
   link_parent_blocks();

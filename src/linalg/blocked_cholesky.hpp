@@ -68,6 +68,8 @@ class BlockedCholesky {
   Eigen::MatrixXd fixed_factor_inverse() const;
 
   int nfixed() const { return p_; }
+  // Whether the fixed effects fit y exactly (CenteredDesign::exact_fit): no residual is left.
+  bool response_fitted_exactly() const { return exact_fit_; }
   // How many leading terms form the nested chain (the rest are in the dense trailing block).
   int nested_terms() const { return static_cast<int>(chain_.size()); }
   // Order of the dense trailing block: random effects of the terms after the chain, plus p + 1.
@@ -168,6 +170,7 @@ class BlockedCholesky {
   Eigen::VectorXd basis_shift_;
   double y_scale_ = 1.0;
   double log_abs_det_basis_ = 0.0;
+  bool exact_fit_ = false;
   int m_re_ = 0;              // random effects of the terms after the chain
   std::vector<ChainTerm> chain_;
   std::vector<int> row_term_; // for each random-effects row of the trailing block, its term

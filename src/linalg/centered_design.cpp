@@ -1,6 +1,7 @@
 #include "linalg/centered_design.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace lmm::internal {
 
@@ -92,6 +93,8 @@ CenteredDesign center_design(const MatrixXd& x, const VectorXd& y) {
   center_columns(x, intercept, d);
   take_out_least_squares_fit(y, intercept, d);
   auto residual = d.xy.col(x.cols());
+  d.exact_fit = x.cols() > 0 && x.rows() > 0 &&
+                residual.lpNorm<Eigen::Infinity>() <= 8.0 * std::numeric_limits<double>::epsilon() * y.lpNorm<Eigen::Infinity>();
   d.y_scale = power_of_two_scale(residual);
   residual /= d.y_scale;
   return d;

@@ -13,6 +13,7 @@
 #include "model/fixed_effects_matrix.hpp"
 #include "model/profiled_deviance.hpp"
 #include "model/random_effects_term.hpp"
+#include "model/value_range.hpp"
 #include "model/fit_assembly.hpp"
 #include "model/model_state.hpp"
 #include "util/parallel.hpp"
@@ -28,11 +29,13 @@ LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& 
   m.spec = internal::analyze_formula(formula);
   m.frame = internal::build_model_frame(m.spec, data);
   m.x = internal::model_matrix(m.spec.fixed, m.frame.fixed, m.frame.nobs);
-  m.rank_message = internal::drop_rank_deficient_columns(m.x);
-  m.scale_message = internal::check_column_scales(m.x);
   m.terms = internal::build_random_terms(m.spec, m.frame);
   m.y = Eigen::Map<const Eigen::VectorXd>(m.frame.response.data(), static_cast<Eigen::Index>(m.frame.nobs));
+  internal::check_value_range(m);  // before the rank check, which would drop such a column
+  m.rank_message = internal::drop_rank_deficient_columns(m.x);
+  m.scale_message = internal::check_column_scales(m.x);
   m.deviance = std::make_unique<ProfiledDeviance>(m.terms, m.x.matrix, m.y);
+  internal::check_response_varies(m);
 }
 
 LinearMixedModel::LinearMixedModel(std::unique_ptr<internal::ModelState> state) : impl_(std::move(state)) {}
@@ -190,7 +193,9 @@ FitResult LinearMixedModel::fit(const FitOptions& requested) const {
   }
 
   internal::FitInputs inputs{m.formula, m.spec, m.frame, m.terms, m.x, m.y, m.rank_message, m.scale_message};
-  return internal::assemble_fit(inputs, *m.deviance, opt, derivatives ? &*derivatives : nullptr, options);
+  FitResult result = internal::assemble_fit(inputs, *m.deviance, opt, derivatives ? &*derivatives : nullptr, options);
+  internal::check_estimates_finite(result);
+  return result;
 }
 
 FitResult fit_lmm(const std::string& formula, const DataFrame& data, const FitOptions& options) {

@@ -1,0 +1,70 @@
+#include "model/value_range.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "data/level_order.hpp"
+#include "lmm/error.hpp"
+#include "util/excerpt.hpp"
+
+namespace lmm::internal {
+
+using Eigen::Index;
+
+double largest_usable_magnitude() { return std::sqrt(std::numeric_limits<double>::max()); }
+
+namespace {
+
+// Refuses the first entry of `values` beyond the usable range; `what` names the variable.
+void check_entries(const Eigen::Ref<const Eigen::VectorXd>& values, const std::string& what, const ModelState& m) {
+  const double limit = largest_usable_magnitude();
+  for (Index i = 0; i < values.size(); ++i) {
+    if (!(std::fabs(values[i]) > limit)) continue;
+    const std::size_t row = m.frame.data_rows[static_cast<std::size_t>(i)] + 1;
+    throw Error(ErrorKind::kInput, what + " has the value " + r_number_label(values[i]) + " in data row " +
+                                       std::to_string(row) +
+                                       ", too large to fit: its square overflows a double (magnitudes up to 1.3e154 can be used)");
+  }
+}
+
+std::string quoted(const std::string& name) { return "'" + excerpt(name) + "'"; }
+
+}  // namespace
+
+void check_value_range(const ModelState& m) {
+  check_entries(m.y, "the response " + quoted(m.spec.response_name), m);
+  for (Index j = 0; j < m.x.matrix.cols(); ++j)
+    check_entries(m.x.matrix.col(j), "fixed-effects column " + quoted(m.x.names[static_cast<std::size_t>(j)]), m);
+  for (const RandomEffectsTerm& t : m.terms)
+    for (Index j = 0; j < t.z.cols(); ++j)
+      check_entries(t.z.col(j), "random-effects column " + quoted(t.names[static_cast<std::size_t>(j)]) + " of the '" +
+                                    excerpt(t.group) + "' term", m);
+}
+
+void check_response_varies(const ModelState& m) {
+  if (m.y.size() == 0) return;
+  const std::string name = quoted(m.spec.response_name);
+  if ((m.y.array() == m.y[0]).all())
+    throw Error(ErrorKind::kModel, "the response " + name + " is constant (every value is " + r_number_label(m.y[0]) +
+                                       "): a mixed model needs a response that varies");
+  if (m.deviance->cholesky().response_fitted_exactly())
+    throw Error(ErrorKind::kModel, "the fixed effects fit the response " + name +
+                                       " exactly (every residual is rounding error): no variation is left for a mixed model");
+}
+
+void check_estimates_finite(const FitResult& fit) {
+  std::string what;
+  if (!std::isfinite(fit.objective)) what = "objective";
+  else if (!std::isfinite(fit.sigma)) what = "residual standard deviation";
+  for (std::size_t k = 0; what.empty() && k < fit.theta.size(); ++k)
+    if (!std::isfinite(fit.theta[k])) what = "theta[" + std::to_string(k + 1) + "]";
+  for (Index k = 0; what.empty() && k < fit.fixef.size(); ++k)
+    if (!std::isfinite(fit.fixef[k]) || !std::isfinite(fit.fixef_se[k]))
+      what = "fixed effect " + quoted(fit.fixef_names[static_cast<std::size_t>(k)]);
+  if (what.empty()) return;
+  throw Error(ErrorKind::kModel, "the fit ended with a " + what +
+                                     " that is not finite: the data's range defeats double precision (rescale the variables)");
+}
+
+}  // namespace lmm::internal
