@@ -45,7 +45,7 @@ RawVariable as_factor(RawVariable raw) {
 
 RawVariable evaluate(const Expression& e, const DataFrame& data) {
   if (e.kind == Expression::Kind::kName) {
-    if (!data.has(e.text)) fail_var(e, "no column named '" + e.text + "' in the data");
+    if (!data.has(e.text)) fail_var(e, "no column named '" + excerpt(e.text) + "' in the data" + did_you_mean(data, e.text));
     return from_column(data.column(e.text));
   }
   if (e.kind == Expression::Kind::kCall && (e.text == "factor" || e.text == "as.factor")) {
