@@ -140,4 +140,10 @@ TEST(LeftJoin, KeyAndColumnsByHeader) {
   EXPECT_TRUE(d.has("school id"));
 }
 
+// dplyr refuses too: "Can't join on `x$id` x `y$id` because of incompatible types".
+TEST(LeftJoinErrors, TextAndNumericKeysNameBothFiles) {
+  EXPECT_EQ(join_error(parse("school,y\n1224,1\n", "obs.csv"), parse("school,size\nS1,10\n", "school.csv"), "school"),
+            "join key 'school' is numeric in 'obs.csv' and text in 'school.csv' (dplyr cannot join them either)");
+}
+
 }  // namespace

@@ -43,6 +43,8 @@ std::string quoted_file(const DataFrame& frame, const char* otherwise) {
   return frame.source().empty() ? otherwise : "'" + frame.source() + "'";
 }
 
+const char* kind_of(const Column& key) { return key.is_factor() ? "text" : "numeric"; }
+
 // "lines 3 and 17" as the file numbers them, or "rows 2 and 16" when its lines are not known.
 std::string lines_of(const DataFrame& frame, std::size_t a, std::size_t b) {
   const std::size_t la = frame.line_of(a), lb = frame.line_of(b);
@@ -90,12 +92,18 @@ std::unordered_map<std::string, long> rows_by_key(const DataFrame& right, const 
 }  // namespace
 
 DataFrame left_join(const DataFrame& left, const DataFrame& right, const std::string& key) {
-  if (!left.has(key)) throw Error(ErrorKind::kInput, "join key '" + key + "' is not a column of the left data");
-  if (!right.has(key)) throw Error(ErrorKind::kInput, "join key '" + key + "' is not a column of the joined data");
+  if (!left.has(key))
+    throw Error(ErrorKind::kInput, "join key '" + internal::excerpt(key) + "' is not a column of the left data" +
+                                       did_you_mean(left, key));
+  if (!right.has(key))
+    throw Error(ErrorKind::kInput, "join key '" + internal::excerpt(key) + "' is not a column of the joined data" +
+                                       did_you_mean(right, key));
   const Column& lkey = left.column(key);
   const Column& rkey = right.column(key);
   if (lkey.is_factor() != rkey.is_factor())
-    throw Error(ErrorKind::kInput, "join key '" + key + "' is text in one table and numeric in the other");
+    throw Error(ErrorKind::kInput, "join key '" + internal::excerpt(key) + "' is " + kind_of(lkey) + " in " +
+                                       quoted_file(left, "the data") + " and " + kind_of(rkey) + " in " +
+                                       quoted_file(right, "the joined data") + " (dplyr cannot join them either)");
 
   const std::unordered_map<std::string, long> right_rows = rows_by_key(right, rkey);
   std::vector<long> left_index(left.rows()), right_index(left.rows(), -1);
