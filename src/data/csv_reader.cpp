@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <unordered_set>
@@ -320,6 +321,17 @@ std::vector<LineRun> record_line_runs(std::string_view data, std::size_t first_l
   return runs;
 }
 
+// A name of the header line as read.table reads it (scan's strip.white = TRUE): an unquoted
+// name loses its leading and trailing spaces and tabs, a quoted one is kept whole. A quoted
+// field's value starts after its opening quote or, with doubled quotes, outside the text; an
+// unquoted one after a delimiter or a line end.
+std::string header_name(std::string_view text, std::string_view value) {
+  const bool in_text = std::less_equal<>()(text.data(), value.data()) &&
+                       std::less_equal<>()(value.data(), text.data() + text.size());
+  const bool quoted = !in_text || (value.data() != text.data() && value.data()[-1] == '"');
+  return std::string(quoted ? value : trim(value));
+}
+
 }  // namespace
 
 // The header first; then the data records, split and parsed as numbers straight into their
@@ -336,7 +348,8 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
     fail(source, "invalid UTF-8 at line " + std::to_string(line_of(text, bad)));
   std::vector<std::string> header;
   const SplitEnd header_end = split_records(
-      text, 1, options.delimiter, source, [&](std::size_t, std::string_view value) { header.emplace_back(value); },
+      text, 1, options.delimiter, source,
+      [&](std::size_t, std::string_view value) { header.emplace_back(header_name(text, value)); },
       [](std::size_t, std::size_t) { return false; });
   const std::string_view data = text.substr(header_end.offset);
   std::vector<Stretch> stretches = plan_stretches(data, header_end.line);
