@@ -117,6 +117,8 @@ TEST(LeftJoinErrors, NoMatchingKeyNamesBothFiles) {
   EXPECT_EQ(join_error(parse("school,y\n1224,1\n1225,2\n", "obs.csv"), parse("school,size\n1,10\n2,20\n", "school.csv"),
                        "school"),
             "join by 'school': no key of 'obs.csv' (such as '1224') matches one of 'school.csv' (such as '1')");
+  EXPECT_EQ(join_error(parse("k,y\nNA,1\nb,2\n", "obs.csv"), parse("k,z\nC,1\nB,2\n", "k.csv"), "k"),
+            "join by 'k': no key of 'obs.csv' (such as 'b') matches one of 'k.csv' (such as 'C')");
 }
 
 TEST(LeftJoin, ChainedJoinsKeepTheDataFilesLines) {

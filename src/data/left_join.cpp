@@ -82,7 +82,11 @@ std::unordered_map<std::string, long> rows_by_key(const DataFrame& right, const 
 // A join that matches nothing would leave every joined value missing: say so, with a key of each.
 [[noreturn]] void fail_no_match(const DataFrame& left, const Column& lkey, const DataFrame& right,
                                 const Column& rkey) {
-  const auto example = [](const Column& key) { return "'" + internal::excerpt(key.label(0), 0, kValueRadius) + "'"; };
+  const auto example = [](const Column& key) {
+    std::size_t row = 0;
+    while (row + 1 < key.size() && key.is_missing(row)) ++row;
+    return "'" + internal::excerpt(key.label(row), 0, kValueRadius) + "'";
+  };
   throw Error(ErrorKind::kInput, "join by '" + internal::excerpt(lkey.name) + "': no key of " +
                                      quoted_file(left, "the data") + " (such as " + example(lkey) +
                                      ") matches one of " + quoted_file(right, "the joined data") + " (such as " +
