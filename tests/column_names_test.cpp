@@ -133,6 +133,9 @@ TEST(FormulaNames, BacktickedHeaderAndRNameFitTheSameModel) {
   const auto b = by_r_name.fit({});
   EXPECT_DOUBLE_EQ(a.objective, b.objective);
   EXPECT_EQ(a.nobs, 30);
+  // Coefficients are named as the formula writes the variables, as the term labels are.
+  EXPECT_EQ(a.fixef_names, (Strings{"(Intercept)", "dose (mg)"}));
+  EXPECT_EQ(b.fixef_names, (Strings{"(Intercept)", "dose..mg."}));
 }
 
 TEST(FormulaNames, UnknownColumnSuggestsTheClosest) {
