@@ -22,13 +22,17 @@ DataFrame DataOptions::load() const {
   for (std::size_t k = 0; k < joins.size(); ++k) {
     if (!frame.has(by[k]))
       throw Error(ErrorKind::kInput, "--by: no column named '" + by[k] + "' in '" + data + "'" +
-                                         (k > 0 ? " or the files joined before '" + joins[k] + "'" : ""));
+                                         (k > 0 ? " or the files joined before '" + joins[k] + "'" : "") +
+                                         did_you_mean(frame, by[k]));
     const DataFrame right = read_csv(joins[k]);
-    if (!right.has(by[k])) throw Error(ErrorKind::kInput, "--by: no column named '" + by[k] + "' in '" + joins[k] + "'");
+    if (!right.has(by[k]))
+      throw Error(ErrorKind::kInput,
+                  "--by: no column named '" + by[k] + "' in '" + joins[k] + "'" + did_you_mean(right, by[k]));
     frame = left_join(frame, right, by[k]);
   }
   for (const std::string& name : factors) {
-    if (!frame.has(name)) throw Error(ErrorKind::kInput, "--factor: no column named '" + name + "' in the data");
+    if (!frame.has(name))
+      throw Error(ErrorKind::kInput, "--factor: no column named '" + name + "' in the data" + did_you_mean(frame, name));
     frame.declare_factor(name);
   }
   return frame;

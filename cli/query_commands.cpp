@@ -58,7 +58,8 @@ int PredictCommand::run() const {
     if (frame.has(name)) frame.declare_factor(name);
   for (const std::string& name : newdata_factors) {
     if (!frame.has(name))
-      throw Error(ErrorKind::kInput, "--newdata-factor: no column named '" + name + "' in " + newdata);
+      throw Error(ErrorKind::kInput,
+                  "--newdata-factor: no column named '" + name + "' in " + newdata + did_you_mean(frame, name));
     frame.declare_factor(name);
   }
   PredictOptions options;

@@ -90,10 +90,6 @@ TEST(DataFileErrors, UnterminatedQuoteNamesTheLine) {
   expect_data_file_error("quote.csv", "y,x,g\n1,2,a\n3,4,\"b\n", "line 3: unterminated quoted field");
 }
 
-TEST(DataFileErrors, DuplicateColumnNames) {
-  expect_data_file_error("dup.csv", "y,x,x\n1,2,3\n", "duplicate column name 'x'");
-}
-
 TEST(DataFileErrors, InvalidUtf8NamesTheLine) {
   expect_data_file_error("latin1.csv", "y,x,g\n1,2,a\n3,4,caf\xe9\n", "invalid UTF-8 at line 3");
 }
@@ -299,6 +295,78 @@ TEST(UnusualInput, RankDeficientFixedEffectsDropColumnsWithAMessage) {
   EXPECT_NE(r.out.find("fixed-effect model matrix is rank deficient so dropping 1 column / coefficient"),
             std::string::npos)
       << r.out;
+}
+
+// ---- Joins and names (issue 18) -------------------------------------------------------------
+
+TEST(JoinErrors, DuplicateKeyInTheGroupTableNamesTheValueTheFileAndBothLines) {
+  const std::string groups = write_file("groups.csv", "g,w\ng0,1\ng1,2\ng2,3\ng1,4\n");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + w + (1 | g)", " --join " + groups + " --by g")), kData,
+                        "data file '" + groups +
+                            "': key 'g' value 'g1' appears on lines 3 and 5; a group-level table needs one row per key");
+}
+
+TEST(JoinErrors, AJoinThatMatchesNothingNamesBothFiles) {
+  const std::string data = write_file("small.csv", small_data());
+  const std::string groups = write_file("groups.csv", "g,w\nG0,1\nG1,2\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + w + (1 | g)' --data " + data + " --join " + groups + " --by g"), kData,
+                        "join by 'g': no key of '" + data + "' (such as 'g0') matches one of '" + groups +
+                            "' (such as 'G0')");
+}
+
+TEST(JoinErrors, ChainedJoinsEachCheckTheirKeys) {
+  const std::string data = write_file("small.csv", small_data());
+  const std::string groups = write_file("groups.csv", "g,w,s\ng0,1,s1\ng1,2,s1\ng2,3,s2\n");
+  const std::string sites = write_file("sites.csv", "s,z\ns1,5\ns2,6\ns1,7\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ x + w + z + (1 | g)' --data " + data + " --join " + groups +
+                                " --by g --join " + sites + " --by s"),
+                        kData, "data file '" + sites + "': key 's' value 's1' appears on lines 2 and 4");
+}
+
+// A header as written, backticked in the formula or given to --factor and --by, names the same
+// column as its make.names spelling.
+TEST(Names, BacktickedHeadersAndRNamesFitTheSameModel) {
+  std::string csv = "log y,dose (mg),my group\n";
+  for (int i = 0; i < 40; ++i)
+    csv += std::to_string((i * 37 % 23) / 7.0) + "," + std::to_string(i % 5) + "," + std::to_string(i % 8) + "\n";
+  const std::string data = write_file("names.csv", csv);
+  const std::string groups = write_file("groups.csv", "my group,size (m2)\n0,1\n1,3\n2,2\n3,5\n4,4\n5,7\n6,6\n7,9\n");
+  const CliRun by_header = lmm_cli("fit '`log y` ~ `dose (mg)` + `size (m2)` + (1 | `my group`)' --format json --data " +
+                                   data + " --join " + groups + " --by 'my group' --factor 'my group'");
+  const CliRun by_r_name = lmm_cli("fit 'log.y ~ dose..mg. + size..m2. + (1 | my.group)' --format json --data " + data +
+                                   " --join " + groups + " --by my.group --factor my.group");
+  ASSERT_EQ(by_header.status, 0) << by_header.err;
+  ASSERT_EQ(by_r_name.status, 0) << by_r_name.err;
+  const auto a = nlohmann::json::parse(by_header.out), b = nlohmann::json::parse(by_r_name.out);
+  EXPECT_EQ(a["objective"], b["objective"]);
+  EXPECT_EQ(a["nobs"], 40);
+}
+
+// read.csv's names for repeated headers: y, x, x.1.
+TEST(Names, RepeatedHeadersAreNamedAsReadCsvNamesThem) {
+  std::string csv = "y,x,x,g\n";
+  for (int i = 0; i < 24; ++i)
+    csv += std::to_string(i * 13 % 17) + "," + std::to_string(i % 5) + "," + std::to_string(i % 3) + ",g" +
+           std::to_string(i % 4) + "\n";
+  const CliRun dup = lmm_cli("fit 'y ~ x + x.1 + (1 | g)' --format json --data " + write_file("dup.csv", csv));
+  ASSERT_EQ(dup.status, 0) << dup.err;
+  EXPECT_EQ(nlohmann::json::parse(dup.out)["nobs"], 24);
+}
+
+TEST(Names, UnknownNamesSuggestTheClosestColumn) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ X + (1 | g)")), kFormula,
+                        "formula term 'X': no column named 'X' in the data (did you mean 'x'?)");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --factor G")), kData,
+                        "--factor: no column named 'G' in the data (did you mean 'g'?)");
+  const std::string groups = write_file("groups.csv", "g,w\ng0,1\ng1,2\n");
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + w + (1 | g)", " --join " + groups + " --by G")), kData,
+                        "--by: no column named 'G' in '");
+  EXPECT_NE(lmm_cli(fit_small("y ~ x + w + (1 | g)", " --join " + groups + " --by G")).err.find("(did you mean 'g'?)"),
+            std::string::npos);
+  const std::string newdata = write_file("new.csv", "X,g\n1,g0\n");
+  expect_one_line_error(lmm_cli("predict 'y ~ x + (1 | g)' --data " + write_file("small.csv", small_data()) +
+                                " --newdata " + newdata),
+                        kData, "newdata has no column 'x', which the model uses (did you mean 'X'?)");
 }
 
 }  // namespace

@@ -251,10 +251,6 @@ TEST(CsvReaderErrors, EmptyAndHeaderOnly) {
   EXPECT_EQ(error_of("a,b\n"), "data file 'test.csv': a header but no data rows");
 }
 
-TEST(CsvReaderErrors, DuplicateColumn) {
-  EXPECT_EQ(error_of("a,a\n1,2\n"), "data file 'test.csv': duplicate column name 'a'");
-}
-
 TEST(CsvReaderErrors, BinaryAndInvalidUtf8) {
   EXPECT_EQ(error_of(std::string("a\n1\n\0\n", 6)), "data file 'test.csv': binary content (NUL byte) at line 3");
   EXPECT_EQ(error_of("a\n1\n\xff\xfe\n"), "data file 'test.csv': invalid UTF-8 at line 3");

@@ -11,7 +11,8 @@ namespace lmm {
 struct Column {
   enum class Type { kNumeric, kFactor };
 
-  std::string name;
+  std::string name;    // as R names it (read.csv's make.names), e.g. log.y
+  std::string header;  // as the file's header line writes it, e.g. "log y" ("" if not from a file)
   Type type = Type::kNumeric;
   std::vector<double> numbers;      // kNumeric: the values (unspecified where missing)
   std::vector<int> codes;           // kFactor: index into levels, -1 where missing
@@ -25,6 +26,12 @@ struct Column {
   std::string label(std::size_t row) const;
 };
 
+// Rows from first_row on start on consecutive lines from first_line (up to the next run).
+struct LineRun {
+  std::size_t first_row = 0;
+  std::size_t first_line = 0;
+};
+
 class DataFrame {
  public:
   DataFrame() = default;
@@ -33,10 +40,22 @@ class DataFrame {
   std::size_t columns() const { return columns_.size(); }
   const std::vector<Column>& all_columns() const { return columns_; }
 
-  bool has(const std::string& name) const { return index_of(name) >= 0; }
-  // Throws lmm::Error naming the column when absent.
+  // A column is named by its R name or, when no column has that R name, by its header as the
+  // file writes it (a formula's `log y` and log.y are the same column).
+  bool has(const std::string& name) const { return find(name) != kAbsent; }
+  // Throws lmm::Error naming the column when absent (suggesting the closest name) or when
+  // several columns have it as their header.
   const Column& column(const std::string& name) const;
   Column& column(const std::string& name);
+  // The R name of the column `name` names (as column() finds it).
+  const std::string& r_name(const std::string& name) const { return column(name).name; }
+
+  // The file the rows were read from ("" if none) and the line each row's record starts on, as
+  // the reader's messages count lines (0 when not known).
+  const std::string& source() const { return source_; }
+  std::size_t line_of(std::size_t row) const;
+  const std::vector<LineRun>& line_runs() const { return line_runs_; }
+  void set_origin(std::string source, std::vector<LineRun> runs);
 
   // Appends a column; throws when its length differs or its name is taken.
   void add(Column column);
@@ -46,10 +65,15 @@ class DataFrame {
   void declare_factor(const std::string& name);
 
  private:
-  int index_of(const std::string& name) const;
+  static constexpr int kAbsent = -1;
+  static constexpr int kAmbiguous = -2;
+  int index_of(const std::string& r_name) const;
+  int find(const std::string& name) const;
 
   std::vector<Column> columns_;
   std::size_t rows_ = 0;
+  std::string source_;
+  std::vector<LineRun> line_runs_;
 };
 
 struct CsvOptions {
@@ -60,13 +84,22 @@ struct CsvOptions {
 
 // Reads an RFC 4180 file (UTF-8, optional byte-order mark, LF or CRLF). A column whose every
 // non-missing field parses as a number is numeric (quoted numbers included, as read.csv does);
-// any other column is a factor with levels sorted as R sorts text.
+// any other column is a factor with levels sorted as R sorts text. Columns are named as
+// read.csv names them (make.names(unique = TRUE)) and keep their header as written.
 DataFrame read_csv(const std::string& path, const CsvOptions& options = {});
 DataFrame read_csv_text(const std::string& text, const std::string& source_name,
                         const CsvOptions& options = {});
 
-// dplyr::left_join(left, right, by = key): every row of left, in order, once per matching row of
-// right (or once with missing values when none matches); clashing column names get .x and .y.
+// " (did you mean 'sex'?)" for a name no column has: the column whose R name or header is the
+// same but for case, or else the closest within a small edit distance (1 for names of up to 5
+// characters, 2 for longer ones, none for names of 1 or 2); "" when no column is that close.
+std::string did_you_mean(const DataFrame& data, const std::string& name);
+
+// dplyr::left_join(left, right, by = key) of a group-level table: every row of left, in order,
+// with the columns of the row of right whose key equals its key (numbers by value; a missing key
+// matches a missing key, dplyr's na_matches = "na"), or missing values when none does; clashing
+// column names get .x and .y. Throws lmm::Error (kInput) when a key value appears in two rows of
+// right (naming the value, the file and both lines), or when no row of left finds a match.
 DataFrame left_join(const DataFrame& left, const DataFrame& right, const std::string& key);
 
 }  // namespace lmm

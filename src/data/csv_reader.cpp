@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <unordered_set>
 
 #include "data/level_order.hpp"
+#include "data/r_names.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
 #include "util/parallel.hpp"
@@ -181,19 +183,6 @@ bool parse_number(std::string_view field, double& value) {
   return result.ec == std::errc() && result.ptr == s.data() + s.size();
 }
 
-// R's make.names: invalid characters become '.', a leading digit or '_' gets an 'X' prefix.
-std::string r_column_name(std::string_view raw) {
-  std::string name(raw);
-  for (char& c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!(std::isalnum(u) || c == '.' || c == '_' || u >= 0x80)) c = '.';
-  }
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])) || name[0] == '_' ||
-      (name[0] == '.' && name.size() > 1 && std::isdigit(static_cast<unsigned char>(name[1]))))
-    name = "X" + name;
-  return name;
-}
-
 // The first pass's columns: numbers (0 where missing) and the missing mask, one entry per row.
 struct ColumnValues {
   std::vector<double> numbers;
@@ -307,6 +296,42 @@ std::vector<std::vector<std::string>> column_text(std::string_view data, std::si
   return out;
 }
 
+// The line each record starts on, as runs of consecutive lines: one run when every record is
+// one line (no blank line, no line break in a quoted field, no lone CR, counted without a second
+// split), otherwise a run after each record that does not start on the line after the last.
+std::vector<LineRun> record_line_runs(std::string_view data, std::size_t first_line, std::size_t rows,
+                                      const std::string& source, const CsvOptions& options) {
+  std::string_view body = data;
+  while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.remove_suffix(1);
+  bool lone_cr = false;
+  for (std::size_t at = body.find('\r'); at != std::string_view::npos && !lone_cr; at = body.find('\r', at + 1))
+    lone_cr = body[at + 1] != '\n';  // body does not end with a CR
+  if (!lone_cr && rows == static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n')) + 1)
+    return {{0, first_line}};
+  std::vector<LineRun> runs;
+  std::size_t row = 0, last_line = 0;
+  split_records(
+      data, first_line, options.delimiter, source, [](std::size_t, std::string_view) {},
+      [&](std::size_t, std::size_t line) {
+        if (row == 0 || line != last_line + 1) runs.push_back({row, line});
+        last_line = line;
+        ++row;
+        return true;
+      });
+  return runs;
+}
+
+// A name of the header line as read.table reads it (scan's strip.white = TRUE): an unquoted
+// name loses its leading and trailing spaces and tabs, a quoted one is kept whole. A quoted
+// field's value starts after its opening quote or, with doubled quotes, outside the text; an
+// unquoted one after a delimiter or a line end.
+std::string header_name(std::string_view text, std::string_view value) {
+  const bool in_text = std::less_equal<>()(text.data(), value.data()) &&
+                       std::less_equal<>()(value.data(), text.data() + text.size());
+  const bool quoted = !in_text || (value.data() != text.data() && value.data()[-1] == '"');
+  return std::string(quoted ? value : trim(value));
+}
+
 }  // namespace
 
 // The header first; then the data records, split and parsed as numbers straight into their
@@ -323,7 +348,8 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
     fail(source, "invalid UTF-8 at line " + std::to_string(line_of(text, bad)));
   std::vector<std::string> header;
   const SplitEnd header_end = split_records(
-      text, 1, options.delimiter, source, [&](std::size_t, std::string_view value) { header.emplace_back(value); },
+      text, 1, options.delimiter, source,
+      [&](std::size_t, std::string_view value) { header.emplace_back(header_name(text, value)); },
       [](std::size_t, std::size_t) { return false; });
   const std::string_view data = text.substr(header_end.offset);
   std::vector<Stretch> stretches = plan_stretches(data, header_end.line);
@@ -359,13 +385,7 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
   if (bad_line > 0)
     fail(source, "line " + std::to_string(bad_line) + ": expected " + std::to_string(header.size()) +
                      " fields, found " + std::to_string(bad_width));
-  std::vector<std::string> names;
-  std::unordered_set<std::string> seen;
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    if (header[c].empty()) fail(source, "column " + std::to_string(c + 1) + " has an empty name");
-    names.push_back(r_column_name(header[c]));
-    if (!seen.insert(names.back()).second) fail(source, "duplicate column name '" + names.back() + "'");
-  }
+  const std::vector<std::string> names = internal::make_r_names(header);
   for (ColumnValues& column : columns) {
     column.numbers.resize(rows);
     column.missing.resize(rows);
@@ -377,6 +397,7 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
   for (std::size_t c = 0; c < columns.size(); ++c) {
     Column column;
     column.name = names[c];
+    column.header = header[c];
     column.missing = std::move(columns[c].missing);
     if (numeric[c]) {
       column.numbers = std::move(columns[c].numbers);
@@ -386,6 +407,7 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
     }
     frame.add(std::move(column));
   }
+  frame.set_origin(source, record_line_runs(data, header_end.line, rows, source, options));
   return frame;
 }
 

@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "data/level_order.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm {
 
@@ -12,24 +14,56 @@ std::string Column::label(std::size_t row) const {
   return is_factor() ? levels[codes[row]] : internal::r_number_label(numbers[row]);
 }
 
-int DataFrame::index_of(const std::string& name) const {
+int DataFrame::index_of(const std::string& r_name) const {
   for (std::size_t i = 0; i < columns_.size(); ++i)
-    if (columns_[i].name == name) return static_cast<int>(i);
-  return -1;
+    if (columns_[i].name == r_name) return static_cast<int>(i);
+  return kAbsent;
+}
+
+// The R name first; else the header as written, which make.unique may have given several columns.
+int DataFrame::find(const std::string& name) const {
+  if (const int i = index_of(name); i != kAbsent) return i;
+  int found = kAbsent;
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    if (!columns_[i].header.empty() && columns_[i].header == name)
+      found = found == kAbsent ? static_cast<int>(i) : kAmbiguous;
+  return found;
 }
 
 const Column& DataFrame::column(const std::string& name) const {
-  const int i = index_of(name);
-  if (i < 0) throw Error(ErrorKind::kInput, "no column named '" + name + "' in the data");
-  return columns_[i];
+  const int i = find(name);
+  if (i == kAbsent)
+    throw Error(ErrorKind::kInput,
+                "no column named '" + internal::excerpt(name) + "' in the data" + did_you_mean(*this, name));
+  if (i == kAmbiguous) {
+    std::string names;
+    for (const Column& c : columns_)
+      if (c.header == name) names += (names.empty() ? "'" : ", '") + internal::excerpt(c.name) + "'";
+    throw Error(ErrorKind::kInput, "several columns have the header '" + internal::excerpt(name) + "' (read as " +
+                                       names + "); name one of them as R reads it");
+  }
+  return columns_[static_cast<std::size_t>(i)];
 }
 
 Column& DataFrame::column(const std::string& name) {
   return const_cast<Column&>(static_cast<const DataFrame&>(*this).column(name));
 }
 
+std::size_t DataFrame::line_of(std::size_t row) const {
+  const auto after = std::upper_bound(line_runs_.begin(), line_runs_.end(), row,
+                                      [](std::size_t r, const LineRun& run) { return r < run.first_row; });
+  if (after == line_runs_.begin()) return 0;
+  const LineRun& run = *std::prev(after);
+  return run.first_line + (row - run.first_row);
+}
+
+void DataFrame::set_origin(std::string source, std::vector<LineRun> runs) {
+  source_ = std::move(source);
+  line_runs_ = std::move(runs);
+}
+
 void DataFrame::add(Column column) {
-  if (has(column.name)) throw Error(ErrorKind::kInput, "duplicate column name '" + column.name + "'");
+  if (index_of(column.name) != kAbsent) throw Error(ErrorKind::kInput, "duplicate column name '" + column.name + "'");
   if (!columns_.empty() && column.size() != rows_)
     throw Error(ErrorKind::kInput, "column '" + column.name + "' has " + std::to_string(column.size()) +
                                        " rows, the data has " + std::to_string(rows_));

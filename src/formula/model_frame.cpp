@@ -45,8 +45,10 @@ RawVariable as_factor(RawVariable raw) {
 
 RawVariable evaluate(const Expression& e, const DataFrame& data) {
   if (e.kind == Expression::Kind::kName) {
-    if (!data.has(e.text)) fail_var(e, "no column named '" + e.text + "' in the data");
-    return from_column(data.column(e.text));
+    if (!data.has(e.text)) fail_var(e, "no column named '" + excerpt(e.text) + "' in the data" + did_you_mean(data, e.text));
+    RawVariable raw = from_column(data.column(e.text));
+    raw.var.name = e.text;  // as the formula writes it (`log y` or log.y), as its term labels do
+    return raw;
   }
   if (e.kind == Expression::Kind::kCall && (e.text == "factor" || e.text == "as.factor")) {
     if (e.args.size() != 1) fail_var(e, e.text + "() takes one argument here");

@@ -4,6 +4,7 @@
 
 #include "data/level_order.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::internal {
 namespace {
@@ -11,7 +12,8 @@ namespace {
 // Every column an expression reads (names; function names are not columns).
 void require_columns(const Expression& e, const DataFrame& newdata) {
   if (e.kind == Expression::Kind::kName && !newdata.has(e.text))
-    throw Error(ErrorKind::kInput, "newdata has no column '" + e.text + "', which the model uses");
+    throw Error(ErrorKind::kInput, "newdata has no column '" + excerpt(e.text) + "', which the model uses" +
+                                       did_you_mean(newdata, e.text));
   for (const Expression& arg : e.args) require_columns(arg, newdata);
 }
 
