@@ -14,17 +14,23 @@ void DataOptions::add_to(CLI::App& app) {
   app.add_option("--data-name", name, "name shown on the summary's Data: line (default: the file's stem)");
 }
 
+DataFrame read_data_file(const std::string& path) {
+  DataFrame frame = read_csv(path);
+  for (const std::string& w : frame.warnings()) std::cerr << "lmm: warning: " << w << "\n";
+  return frame;
+}
+
 DataFrame DataOptions::load() const {
   if (joins.size() != by.size())
     throw Error(ErrorKind::kUsage, "each --join needs one --by (got " + std::to_string(joins.size()) + " --join and " +
                                        std::to_string(by.size()) + " --by)");
-  DataFrame frame = read_csv(data);
+  DataFrame frame = read_data_file(data);
   for (std::size_t k = 0; k < joins.size(); ++k) {
     if (!frame.has(by[k]))
       throw Error(ErrorKind::kInput, "--by: no column named '" + by[k] + "' in '" + data + "'" +
                                          (k > 0 ? " or the files joined before '" + joins[k] + "'" : "") +
                                          did_you_mean(frame, by[k]));
-    const DataFrame right = read_csv(joins[k]);
+    const DataFrame right = read_data_file(joins[k]);
     if (!right.has(by[k]))
       throw Error(ErrorKind::kInput,
                   "--by: no column named '" + by[k] + "' in '" + joins[k] + "'" + did_you_mean(right, by[k]));

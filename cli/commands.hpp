@@ -15,6 +15,9 @@
 
 namespace lmm::cli {
 
+// read_csv, printing what it noticed (DataFrame::warnings) on stderr as "lmm: warning: ...".
+DataFrame read_data_file(const std::string& path);
+
 // --data FILE [--join FILE --by COL]... [--factor COL[,COL...]]
 struct DataOptions {
   std::string data;

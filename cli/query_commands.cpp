@@ -53,7 +53,7 @@ int PredictCommand::run() const {
                                          : fitted_csv(rows, fit.fitted, fit.residuals));
     return 0;
   }
-  DataFrame frame = read_csv(newdata);
+  DataFrame frame = read_data_file(newdata);
   for (const std::string& name : query.data.factors)
     if (frame.has(name)) frame.declare_factor(name);
   for (const std::string& name : newdata_factors) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_run.hpp"
@@ -158,6 +159,24 @@ TEST(ColumnErrors, NonFiniteValuesNameTheRow) {
   EXPECT_EQ(lmm_cli("fit 'y ~ x + (1 | g)' --data " + write_file("inf_unused.csv", with_unused)).status, 0);
 }
 
+// What R's read.csv reads as Inf or NaN (any case, Infinity, out of range, hexadecimal) is a
+// number here too, and a used variable holding one stops at its row as Inf and NaN do.
+TEST(ColumnErrors, NonFiniteSpellingsNameTheRow) {
+  std::string csv = "y,x,g\n";
+  for (int i = 0; i < 12; ++i) csv += std::to_string(i) + "," + std::to_string(i % 5) + ",g" + std::to_string(i % 3) + "\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"1e400", "Inf"}, {"-1e999", "-Inf"}, {"INF", "Inf"}, {"-Infinity", "-Inf"}, {"\" nan \"", "NaN"},
+      {"-NaN", "NaN"}, {"0x1p1024", "Inf"}};
+  for (const auto& [spelling, label] : cases) {
+    const std::string x = write_file("x.csv", csv + "12," + spelling + ",g0\n");
+    expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + x), kData,
+                          "formula term 'x': non-finite value (" + label + ") in data row 13");
+    const std::string y = write_file("y.csv", csv + spelling + ",1,g0\n");
+    expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + y), kData,
+                          "formula term 'y': non-finite value (" + label + ") in data row 13");
+  }
+}
+
 TEST(ColumnErrors, NoCompleteObservations) {
   const std::string path = write_file("no_complete.csv", "y,x,g\nNA,1,a\n2,NA,b\n3,,c\n");
   expect_one_line_error(lmm_cli("fit 'y ~ x + (1 | g)' --data " + path), kData,
@@ -283,6 +302,40 @@ TEST(UnusualInput, BomCrlfQuotedCommasAndMissingValuesFit) {
   EXPECT_EQ(j["nobs"], 22);
   EXPECT_EQ(j["nobs_dropped"], 2);
   EXPECT_EQ(j["ngroups"]["site..city"], 4);
+}
+
+// Numbers spelled as R also reads them (hexadecimal, white space, signs, a point without digits
+// on one side, underflow to 0) keep a column numeric: x is one coefficient, not a factor's.
+TEST(UnusualInput, NumbersInRsOtherSpellingsFitAsNumbers) {
+  const std::vector<std::string> spellings = {" 0x3 ", "+2", ".5", "4.", "1e-400", "\"\t1E0\"", "0X1p1"};
+  std::string csv = "y,x,g\n";
+  for (int i = 0; i < 24; ++i)
+    csv += std::to_string(i * 13 % 17) + "," + (i < 7 ? spellings[static_cast<std::size_t>(i)] : std::to_string(i % 5)) +
+           ",g" + std::to_string(i % 4) + "\n";
+  const CliRun r = lmm_cli("fit 'y ~ x + (1 | g)' --format json --data " + write_file("spellings.csv", csv));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> names;
+  for (auto& [k, v] : j["fixef"].items()) names.push_back(k);
+  EXPECT_EQ(names, (std::vector<std::string>{"(Intercept)", "x"}));
+  EXPECT_EQ(j["nobs"], 24);
+}
+
+// A column that is numbers but for a few fields is text, as in R, with one warning line on
+// stderr naming the first such field; the fit goes on.
+TEST(UnusualInput, AColumnSpoiledByAFewFieldsIsNamedInAWarning) {
+  std::string csv = "y,x,g,dose\n";
+  for (int i = 0; i < 30; ++i)
+    csv += std::to_string(i * 13 % 17) + "," + std::to_string(i % 5) + ",g" + std::to_string(i % 4) + "," +
+           (i == 3 ? std::string("\"3,5\"") : std::to_string(i) + ".5") + "\n";
+  const std::string path = write_file("spoiled.csv", csv);
+  const CliRun r = lmm_cli("fit 'y ~ x + (1 | g)' --data " + path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "lmm: warning: data file '" + path +
+                       "': column 'dose' is read as text (a factor of 30 levels) because of 1 field that is not a "
+                       "number, '3,5' on line 5\n");
+  EXPECT_NE(r.out.find("Linear mixed model fit by REML"), std::string::npos) << r.out;
 }
 
 TEST(UnusualInput, RankDeficientFixedEffectsDropColumnsWithAMessage) {

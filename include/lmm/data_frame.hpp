@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lmm {
@@ -64,6 +65,12 @@ class DataFrame {
   // a factor column is left as it is.
   void declare_factor(const std::string& name);
 
+  // What read_csv noticed but R passes over in silence, one line each (a column read as text
+  // because of a few fields that are not numbers); the CLI prints them as warnings. Not carried
+  // through left_join.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  void add_warning(std::string message) { warnings_.push_back(std::move(message)); }
+
  private:
   static constexpr int kAbsent = -1;
   static constexpr int kAmbiguous = -2;
@@ -71,6 +78,7 @@ class DataFrame {
   int find(const std::string& name) const;
 
   std::vector<Column> columns_;
+  std::vector<std::string> warnings_;
   std::size_t rows_ = 0;
   std::string source_;
   std::vector<LineRun> line_runs_;
@@ -83,8 +91,10 @@ struct CsvOptions {
 };
 
 // Reads an RFC 4180 file (UTF-8, optional byte-order mark, LF or CRLF). A column whose every
-// non-missing field parses as a number is numeric (quoted numbers included, as read.csv does);
-// any other column is a factor with levels sorted as R sorts text. Columns are named as
+// non-missing field is a number as R's read.csv reads one (quoted numbers, white space around
+// them, NaN, Inf, 1e400, hexadecimal 0x10, ...; a blank field is missing) is numeric; any other
+// column is a factor with levels sorted as R sorts text. A factor that is very likely numbers
+// spoiled by a few fields gets a warning (see DataFrame::warnings). Columns are named as
 // read.csv names them (make.names(unique = TRUE)) and keep their header as written.
 DataFrame read_csv(const std::string& path, const CsvOptions& options = {});
 DataFrame read_csv_text(const std::string& text, const std::string& source_name,

@@ -1,8 +1,7 @@
 // RFC 4180 reader that decides column types as R's read.csv does.
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cmath>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +13,7 @@
 
 #include "data/level_order.hpp"
 #include "data/r_names.hpp"
+#include "data/r_number.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
 #include "util/parallel.hpp"
@@ -129,12 +129,6 @@ SplitEnd split_records(std::string_view text, std::size_t first_line, char delim
   return {i, line};
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The common spellings, -?D+ and -?D+.D+ with at most 19 digits, as from_chars would read them,
 // without its general machinery: with the digits as an integer m <= 2^53 and k of them after the point
 // (k <= 22), m and 10^k are exact doubles and m / 10^k is one correctly rounded division, which
@@ -166,21 +160,20 @@ bool parse_plain_decimal(std::string_view s, double& value) {
   return true;
 }
 
-// Parses a number as R's type.convert accepts it; false when the field is not a number.
-bool parse_number(std::string_view field, double& value) {
-  std::string_view s = trim(field);
-  if (s.empty()) return false;
-  if (parse_plain_decimal(s, value)) return true;
-  if (s == "Inf" || s == "+Inf" || s == "inf") { value = INFINITY; return true; }
-  if (s == "-Inf" || s == "-inf") { value = -INFINITY; return true; }
-  if (s == "NaN") { value = NAN; return true; }
-  if (s.front() == '+') s.remove_prefix(1);
-  if (s.empty() || s.front() == '+') return false;
-  // from_chars accepts "inf"/"nan" spellings R does not; numbers must start with a digit, '.', '-'.
-  const char c0 = s.front() == '-' && s.size() > 1 ? s[1] : s.front();
-  if (!(std::isdigit(static_cast<unsigned char>(c0)) || c0 == '.')) return false;
-  const auto result = std::from_chars(s.data(), s.data() + s.size(), value);
-  return result.ec == std::errc() && result.ptr == s.data() + s.size();
+// A field as R's type.convert reads it for a numeric column: the plain decimals that nearly every
+// numeric field is, else R's whole grammar (white space, signs, exponents, NaN, Inf, hexadecimal).
+internal::FieldReading read_number(std::string_view field, double& value) {
+  if (!field.empty() && parse_plain_decimal(field, value)) return internal::FieldReading::kNumber;
+  return internal::read_r_number(field, value);
+}
+
+// A field that is missing in any column: empty, or one of the NA strings. (A blank field is
+// missing in a numeric column only, as in R.)
+bool is_na(std::string_view value, const CsvOptions& options) {
+  if (value.empty()) return true;
+  for (const auto& na : options.na_strings)
+    if (value == na) return true;
+  return false;
 }
 
 // The first pass's columns: numbers (0 where missing) and the missing mask, one entry per row.
@@ -221,21 +214,19 @@ void read_stretch(Stretch& stretch, std::vector<ColumnValues>& columns, const st
   stretch.numeric.assign(width, 1);
   std::size_t row = stretch.first_row;
   const std::size_t end_row = stretch.first_row + stretch.max_rows;
-  auto is_na = [&](std::string_view value) {
-    if (value.empty()) return true;
-    for (const auto& na : options.na_strings)
-      if (value == na) return true;
-    return false;
-  };
   stretch.end_line = split_records(
       stretch.text, stretch.first_line, options.delimiter, source,
       [&](std::size_t c, std::string_view value) {
         if (stretch.bad_line > 0 || c >= width) return;
         if (row >= end_row) fail(source, "more records than line ends (a bug in the reader)");
-        const bool missing = is_na(value);
-        columns[c].missing[row] = missing;
+        bool missing = is_na(value, options);
         double number = 0.0;
-        if (!missing && stretch.numeric[c] && !parse_number(value, number)) stretch.numeric[c] = 0;
+        if (!missing && stretch.numeric[c]) {
+          const internal::FieldReading reading = read_number(value, number);
+          if (reading == internal::FieldReading::kText) stretch.numeric[c] = 0;
+          missing = reading == internal::FieldReading::kBlank;
+        }
+        columns[c].missing[row] = missing;
         columns[c].numbers[row] = number;
       },
       [&](std::size_t fields, std::size_t line) {
@@ -277,17 +268,21 @@ std::vector<Stretch> plan_stretches(std::string_view data, std::size_t first_lin
 }
 
 // The text of the columns that are not numeric, for their factors: a second split of the text,
-// which only files with text columns need (missing fields stay empty).
+// which only files with text columns need. Their missing mask is made again, for a blank field
+// is a value in a text column (missing fields stay empty).
 std::vector<std::vector<std::string>> column_text(std::string_view data, std::size_t first_line,
                                                   const std::string& source, const CsvOptions& options,
                                                   const std::vector<char>& numeric,
-                                                  const std::vector<ColumnValues>& columns) {
+                                                  std::vector<ColumnValues>& columns) {
   std::vector<std::vector<std::string>> out(columns.size());
   std::size_t row = 0;
   split_records(
       data, first_line, options.delimiter, source,
       [&](std::size_t c, std::string_view value) {
-        if (!numeric[c]) out[c].emplace_back(columns[c].missing[row] ? std::string_view() : value);
+        if (numeric[c]) return;
+        const bool missing = is_na(value, options);
+        columns[c].missing[row] = missing;
+        out[c].emplace_back(missing ? std::string_view() : value);
       },
       [&](std::size_t, std::size_t) {
         ++row;
@@ -321,6 +316,13 @@ std::vector<LineRun> record_line_runs(std::string_view data, std::size_t first_l
   return runs;
 }
 
+// The field without the spaces and tabs around it.
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 // A name of the header line as read.table reads it (scan's strip.white = TRUE): an unquoted
 // name loses its leading and trailing spaces and tabs, a quoted one is kept whole. A quoted
 // field's value starts after its opening quote or, with doubled quotes, outside the text; an
@@ -330,6 +332,66 @@ std::string header_name(std::string_view text, std::string_view value) {
                        std::less_equal<>()(value.data(), text.data() + text.size());
   const bool quoted = !in_text || (value.data() != text.data() && value.data()[-1] == '"');
   return std::string(quoted ? value : trim(value));
+}
+
+// The line that data record `row` (from 0) starts on: a third split, up to that record.
+std::size_t line_of_row(std::string_view data, std::size_t first_line, const std::string& source,
+                        const CsvOptions& options, std::size_t row) {
+  std::size_t records = 0, line = first_line;
+  split_records(
+      data, first_line, options.delimiter, source, [](std::size_t, std::string_view) {},
+      [&](std::size_t, std::size_t record_line) {
+        line = record_line;
+        return records++ < row;
+      });
+  return line;
+}
+
+// A text column's fields that are numbers and that are not (blank fields are neither), and
+// the first that is not.
+struct NumbersInText {
+  std::size_t numbers = 0, others = 0;
+  std::size_t first_other = 0;  // its row
+};
+
+NumbersInText count_numbers(const std::vector<std::string>& text, const std::vector<std::uint8_t>& missing) {
+  NumbersInText count;
+  for (std::size_t row = 0; row < text.size(); ++row) {
+    double value = 0.0;
+    if (missing[row]) continue;
+    const internal::FieldReading reading = read_number(text[row], value);
+    if (reading == internal::FieldReading::kNumber) ++count.numbers;
+    if (reading != internal::FieldReading::kText) continue;
+    if (count.others++ == 0) count.first_other = row;
+  }
+  return count;
+}
+
+// At most `bytes` bytes of text (cut where a UTF-8 character begins), "..." marking a cut.
+std::string excerpt(std::string_view text, std::size_t bytes) {
+  if (text.size() <= bytes) return std::string(text);
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  return std::string(text.substr(0, bytes)) + "...";
+}
+
+// A text column that is very likely numbers spoiled by a few fields (a decimal comma, a typo, a
+// note): more than 20 levels, and at least 90% of its non-missing fields are numbers. R reads
+// such a column as text too, silently; lmm says so, naming the first field that is not a number
+// and its line (line_of(row)). "" when the rule does not apply.
+template <typename LineOf>
+std::string mostly_numbers_warning(const std::string& source, const Column& column,
+                                   const std::vector<std::string>& text, LineOf&& line_of) {
+  constexpr std::size_t kManyLevels = 20;
+  constexpr std::size_t kNumbersPerOther = 9;  // 90% numbers
+  if (column.levels.size() <= kManyLevels) return "";
+  const NumbersInText count = count_numbers(text, column.missing);
+  if (count.others == 0 || count.numbers < kNumbersPerOther * count.others) return "";
+  const std::string first = "'" + excerpt(text[count.first_other], 40) + "' on line " +
+                            std::to_string(line_of(count.first_other));
+  return "data file '" + source + "': column '" + excerpt(column.name, 60) + "' is read as text (a factor of " +
+         std::to_string(column.levels.size()) + " levels) because of " +
+         (count.others == 1 ? "1 field that is not a number, " + first
+                            : std::to_string(count.others) + " fields that are not numbers, the first " + first);
 }
 
 }  // namespace
@@ -404,6 +466,10 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
     } else {
       column.type = Column::Type::kFactor;
       internal::factor_from_text(text_of[c], column.missing, column.codes, column.levels);
+      const std::string warning = mostly_numbers_warning(source, column, text_of[c], [&](std::size_t row) {
+        return line_of_row(data, header_end.line, source, options, row);
+      });
+      if (!warning.empty()) frame.add_warning(warning);
     }
     frame.add(std::move(column));
   }

@@ -35,7 +35,6 @@ LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& 
   m.rank_message = internal::drop_rank_deficient_columns(m.x);
   m.scale_message = internal::check_column_scales(m.x);
   m.deviance = std::make_unique<ProfiledDeviance>(m.terms, m.x.matrix, m.y);
-  internal::check_response_varies(m);
 }
 
 LinearMixedModel::LinearMixedModel(std::unique_ptr<internal::ModelState> state) : impl_(std::move(state)) {}
@@ -165,6 +164,7 @@ FitResult LinearMixedModel::fit(const FitOptions& requested) const {
     throw Error(ErrorKind::kModel, "the REML criterion is not defined: " + std::to_string(m.x.matrix.cols()) +
                                        " fixed-effects coefficients for " + std::to_string(m.y.size()) +
                                        " observations leave no residual degrees of freedom");
+  internal::check_response_varies(m);
   const internal::Objective f = [&](const std::vector<double>& theta) { return (*m.deviance)(theta, options.reml); };
   const auto& lower = m.deviance->lower_bounds();
   std::vector<double> start = m.deviance->start();
