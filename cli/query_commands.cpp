@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::cli {
 
@@ -58,7 +59,8 @@ int PredictCommand::run() const {
     if (frame.has(name)) frame.declare_factor(name);
   for (const std::string& name : newdata_factors) {
     if (!frame.has(name))
-      throw Error(ErrorKind::kInput, "--newdata-factor: no column named '" + name + "' in " + newdata);
+      throw Error(ErrorKind::kInput,
+                  "--newdata-factor: no column named " + internal::quote(name) + " in " + internal::quote(newdata));
     frame.declare_factor(name);
   }
   PredictOptions options;

@@ -199,7 +199,7 @@ TEST(PredictErrors, NewGroupLevelWithoutAllowNewLevelsIsNamed) {
   strict.allow_new_levels = false;
   const lmm::DataFrame nd = lmm::read_csv_text("Days,Subject\n1,308\n2,999\n3,1000\n4,999\n", "nd");
   expect_error([&] { lmm::predict(f.model, f.fit, nd, strict); }, lmm::ErrorKind::kInput,
-               {"grouping factor 'Subject'", "999, 1000"});
+               {"grouping factor 'Subject'", "'999', '1000'"});
   expect_error([&] { lmm::predict(f.model, f.fit, lmm::read_csv_text("Days,Subject\n1,NA\n", "nd"), strict); },
                lmm::ErrorKind::kInput, {"row 1", "'Subject' is missing"});
   // Known levels alone are fine.

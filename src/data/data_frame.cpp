@@ -4,6 +4,7 @@
 #include "data/level_order.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm {
 
@@ -20,7 +21,7 @@ int DataFrame::index_of(const std::string& name) const {
 
 const Column& DataFrame::column(const std::string& name) const {
   const int i = index_of(name);
-  if (i < 0) throw Error(ErrorKind::kInput, "no column named '" + name + "' in the data");
+  if (i < 0) throw Error(ErrorKind::kInput, "no column named " + internal::quote(name) + " in the data");
   return columns_[i];
 }
 
@@ -29,9 +30,9 @@ Column& DataFrame::column(const std::string& name) {
 }
 
 void DataFrame::add(Column column) {
-  if (has(column.name)) throw Error(ErrorKind::kInput, "duplicate column name '" + column.name + "'");
+  if (has(column.name)) throw Error(ErrorKind::kInput, "duplicate column name " + internal::quote(column.name));
   if (!columns_.empty() && column.size() != rows_)
-    throw Error(ErrorKind::kInput, "column '" + column.name + "' has " + std::to_string(column.size()) +
+    throw Error(ErrorKind::kInput, "column " + internal::quote(column.name) + " has " + std::to_string(column.size()) +
                                        " rows, the data has " + std::to_string(rows_));
   rows_ = column.size();
   columns_.push_back(std::move(column));
