@@ -462,7 +462,7 @@ TEST(CliPredict, WithoutNewdataFittedAndResiduals) {
 
 TEST(CliPredict, Errors) {
   expect_one_line_error(
-      run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv --no-new-levels"), 3, "999, 1000");
+      run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv --no-new-levels"), 3, "'999', '1000'");
   expect_one_line_error(run_cli("predict " + kSleep + " --newdata tests/data/newdata_classroom.csv"), 3,
                         "no column 'Days'");
   expect_one_line_error(run_cli("predict " + kSleep + " --no-random-effects"), 2, "need --newdata");
