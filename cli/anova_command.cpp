@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::cli {
 
@@ -36,7 +37,8 @@ int AnovaCommand::run() const {
                                        std::to_string(formulas.size()) + " formulas");
   for (std::size_t i = 0; i < names.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
-      if (names[i] == names[j]) throw Error(ErrorKind::kUsage, "--names: '" + names[i] + "' is used twice");
+      if (names[i] == names[j])
+        throw Error(ErrorKind::kUsage, "--names: " + internal::quote(names[i]) + " is used twice");
   const DataFrame frame = data.load();
   FitOptions options;
   options.reml = !ml;

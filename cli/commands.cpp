@@ -2,8 +2,14 @@
 
 #include <filesystem>
 #include <iostream>
+#include <limits>
+
+#include "option_checks.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::cli {
+
+using internal::quote;
 
 void DataOptions::add_to(CLI::App& app) {
   app.add_option("--data", data, "CSV file of observations")->required();
@@ -27,18 +33,18 @@ DataFrame DataOptions::load() const {
   DataFrame frame = read_data_file(data);
   for (std::size_t k = 0; k < joins.size(); ++k) {
     if (!frame.has(by[k]))
-      throw Error(ErrorKind::kInput, "--by: no column named '" + by[k] + "' in '" + data + "'" +
-                                         (k > 0 ? " or the files joined before '" + joins[k] + "'" : "") +
+      throw Error(ErrorKind::kInput, "--by: no column named " + quote(by[k]) + " in " + quote(data) +
+                                         (k > 0 ? " or the files joined before " + quote(joins[k]) : "") +
                                          did_you_mean(frame, by[k]));
     const DataFrame right = read_data_file(joins[k]);
     if (!right.has(by[k]))
       throw Error(ErrorKind::kInput,
-                  "--by: no column named '" + by[k] + "' in '" + joins[k] + "'" + did_you_mean(right, by[k]));
+                  "--by: no column named " + quote(by[k]) + " in " + quote(joins[k]) + did_you_mean(right, by[k]));
     frame = left_join(frame, right, by[k]);
   }
   for (const std::string& name : factors) {
     if (!frame.has(name))
-      throw Error(ErrorKind::kInput, "--factor: no column named '" + name + "' in the data" + did_you_mean(frame, name));
+      throw Error(ErrorKind::kInput, "--factor: no column named " + quote(name) + " in the data" + did_you_mean(frame, name));
     frame.declare_factor(name);
   }
   return frame;
@@ -59,7 +65,8 @@ void FitCommand::add_to(CLI::App& app) {
   data.add_to(app);
   app.add_flag("--ml", ml, "fit by maximum likelihood instead of REML");
   app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
-  app.add_option("--max-evaluations", max_evaluations, "limit on objective evaluations")->check(CLI::PositiveNumber);
+  app.add_option("--max-evaluations", max_evaluations, "limit on objective evaluations (1 to 2147483647)")
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
   app.add_option("--ddf", ddf,
                  "denominator degrees of freedom for tests of the fixed effects: satterthwaite (lmerTest's "
                  "summary; JSON adds fixef_df, fixef_t, fixef_p and anova_type3)")

@@ -3,10 +3,23 @@
 
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include "commands.hpp"
+#include "option_checks.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::cli {
+namespace {
+
+constexpr std::uint64_t kMaxCount = std::numeric_limits<int>::max();
+constexpr std::uint64_t kMaxSeed = std::numeric_limits<std::uint64_t>::max();
+
+void print_threads_note(int threads) {
+  if (const std::string note = threads_note(threads); !note.empty()) std::cerr << "lmm: note: " << note << "\n";
+}
+
+}  // namespace
 
 std::function<void(int, int)> progress_bar(const std::string& label, bool force) {
   if (!force && !isatty(STDERR_FILENO)) return {};
@@ -30,10 +43,11 @@ void ConfintCommand::add_to(CLI::App& app) {
       ->check(CLI::IsMember({"profile", "wald", "boot"}));
   app.add_option("--parm", parm, "parameters: beta_, theta_ or names (.sig01, .sigma, fixed effects)")
       ->delimiter(',');
-  app.add_option("--level", level, "confidence level")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--nsim", nsim, "bootstrap replicates")->check(CLI::PositiveNumber);
-  app.add_option("--seed", seed, "bootstrap seed");
-  app.add_option("--threads", threads, "threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--level", level, "confidence level, strictly between 0 and 1 (default 0.95)")
+      ->check(open_unit_interval());
+  app.add_option("--nsim", nsim, "bootstrap replicates (default 500)")->check(whole_number(1, kMaxCount));
+  app.add_option("--seed", seed, "bootstrap seed, 0 to 2^64 - 1 (default 1)")->check(whole_number(0, kMaxSeed));
+  app.add_option("--threads", threads, "threads, 1 to 1024 (default: all cores)")->check(whole_number(1, kMaxThreads));
   app.add_flag("--progress", progress, "show a progress bar even when stderr is not a terminal");
   app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
 }
@@ -49,6 +63,8 @@ int ConfintCommand::run() const {
   options.nsim = nsim;
   options.seed = seed;
   options.threads = threads;
+  check_confint_options(model, options);
+  if (options.method != IntervalMethod::kWald) print_threads_note(threads);
   if (options.method == IntervalMethod::kBootstrap) options.progress = progress_bar("bootstrap", progress);
   if (format == "text" && options.method != IntervalMethod::kWald)
     std::cerr << "Computing " << (options.method == IntervalMethod::kProfile ? "profile" : "bootstrap")
@@ -62,9 +78,11 @@ void BootstrapCommand::add_to(CLI::App& app) {
   app.add_option("formula", formula, "model formula")->required();
   data.add_to(app);
   app.add_flag("--ml", ml, "fit (and refit) by maximum likelihood instead of REML");
-  app.add_option("--nsim", nsim, "replicates")->check(CLI::PositiveNumber);
-  app.add_option("--seed", seed, "seed: the same seed gives the same replicates on any number of threads");
-  app.add_option("--threads", threads, "threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--nsim", nsim, "replicates (default 500)")->check(whole_number(1, kMaxCount));
+  app.add_option("--seed", seed,
+                 "seed, 0 to 2^64 - 1 (default 1): the same seed gives the same replicates on any number of threads")
+      ->check(whole_number(0, kMaxSeed));
+  app.add_option("--threads", threads, "threads, 1 to 1024 (default: all cores)")->check(whole_number(1, kMaxThreads));
   app.add_flag("--progress", progress, "show a progress bar even when stderr is not a terminal");
   app.add_option("--output,-o", output, "CSV file for the replicates (default: standard output)");
 }
@@ -76,6 +94,7 @@ int BootstrapCommand::run() const {
   options.nsim = nsim;
   options.seed = seed;
   options.threads = threads;
+  print_threads_note(threads);
   options.progress = progress_bar("bootstrap", progress);
   const BootstrapResult result = parametric_bootstrap(model, fit, options);
   const std::string csv = bootstrap_csv(result);
@@ -83,9 +102,9 @@ int BootstrapCommand::run() const {
     std::cout << csv;
   } else {
     std::ofstream out(output);
-    if (!out) throw Error(ErrorKind::kInput, "cannot write '" + output + "'");
+    if (!out) throw Error(ErrorKind::kInput, "cannot write " + internal::quote(output));
     out << csv;
-    if (!out) throw Error(ErrorKind::kInput, "failed writing '" + output + "'");
+    if (!out) throw Error(ErrorKind::kInput, "failed writing " + internal::quote(output));
   }
   if (result.failures > 0)
     std::cerr << "lmm: warning: " << result.failures << " of " << nsim << " refits failed (rows of NA)\n";

@@ -1,9 +1,12 @@
 // lmm: fit linear mixed-effects models from the command line.
 #include <functional>
 #include <iostream>
+#include <new>
 #include <vector>
 
 #include "commands.hpp"
+#include "util/excerpt.hpp"
+#include "util/one_line.hpp"
 
 namespace {
 
@@ -65,7 +68,8 @@ int main(int argc, char** argv) {
     names += std::string(names.empty() ? "" : ", ") + c.name;
   }
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-    std::cerr << "lmm: error: unknown command '" << argv[1] << "' (commands: " << names << "; see lmm --help)\n";
+    std::cerr << "lmm: error: unknown command " << lmm::internal::quote(argv[1]) << " (commands: " << names
+              << "; see lmm --help)\n";
     return 2;
   }
   try {
@@ -75,7 +79,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "lmm: error: " << e.what() << "\n";
+    std::cerr << "lmm: error: " << lmm::internal::one_line(e.what()) << "\n";
     return 2;
   }
   try {
@@ -84,8 +88,13 @@ int main(int argc, char** argv) {
   } catch (const lmm::Error& e) {
     std::cerr << "lmm: error: " << e.what() << "\n";
     return exit_code(e.kind());
+  } catch (const std::bad_alloc&) {
+    // The last resort behind the memory estimate (model/memory_estimate.hpp), which refuses the
+    // designs it can tell will not fit before allocating them.
+    std::cerr << "lmm: error: out of memory: the data or the model needs more memory than this machine could give\n";
+    return exit_code(lmm::ErrorKind::kModel);
   } catch (const std::exception& e) {
-    std::cerr << "lmm: internal error: " << e.what() << "\n";
+    std::cerr << "lmm: internal error: " << lmm::internal::one_line(e.what()) << "\n";
     return 1;
   }
   return 0;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::cli {
 
@@ -59,7 +60,8 @@ int PredictCommand::run() const {
   for (const std::string& name : newdata_factors) {
     if (!frame.has(name))
       throw Error(ErrorKind::kInput,
-                  "--newdata-factor: no column named '" + name + "' in " + newdata + did_you_mean(frame, name));
+                  "--newdata-factor: no column named " + internal::quote(name) + " in " + internal::quote(newdata) +
+                      did_you_mean(frame, name));
     frame.declare_factor(name);
   }
   PredictOptions options;

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -423,3 +425,134 @@ TEST(Names, UnknownNamesSuggestTheClosestColumn) {
 }
 
 }  // namespace
+
+// ---- Limits and options (issue 18) ----------------------------------------------------------
+
+namespace {
+
+// The exact stderr of a usage error: its one line and nothing else.
+void expect_usage_error(const std::string& args, const std::string& line) {
+  const CliRun r = lmm_cli(args);
+  EXPECT_EQ(r.status, kUsage) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(r.err, "lmm: error: " + line + "\n");
+}
+
+std::string confint_small(const std::string& extra) {
+  return "confint 'y ~ x + (1 | g)' --data " + write_file("small.csv", small_data()) + extra;
+}
+
+std::string bootstrap_small(const std::string& extra) {
+  return "bootstrap 'y ~ x + (1 | g)' --data " + write_file("small.csv", small_data()) + extra;
+}
+
+}  // namespace
+
+TEST(OptionChecks, NsimIsAWholeNumberOfAtLeastOne) {
+  const std::string rule = "--nsim: must be a whole number from 1 to 2147483647";
+  expect_usage_error(confint_small(" --method boot --nsim 0"), rule + " (got '0')");
+  expect_usage_error(bootstrap_small(" --nsim 0"), rule + " (got '0')");
+  expect_usage_error(bootstrap_small(" --nsim -3"), rule + " (got '-3')");
+  expect_usage_error(bootstrap_small(" --nsim 2.5"), rule + " (got '2.5')");
+  expect_usage_error(bootstrap_small(" --nsim 2147483648"), rule + " (got '2147483648')");
+}
+
+TEST(OptionChecks, SeedIsAWholeNumberBelowTwoToThe64) {
+  const std::string rule = "--seed: must be a whole number from 0 to 18446744073709551615";
+  expect_usage_error(bootstrap_small(" --seed -1"), rule + " (got '-1')");
+  expect_usage_error(bootstrap_small(" --seed 99999999999999999999999"), rule + " (got '99999999999999999999999')");
+  expect_usage_error(bootstrap_small(" --seed 18446744073709551616"), rule + " (got '18446744073709551616')");
+  expect_usage_error(confint_small(" --method boot --seed 1e3"), rule + " (got '1e3')");
+  const CliRun largest = lmm_cli(bootstrap_small(" --nsim 2 --seed 18446744073709551615"));
+  EXPECT_EQ(largest.status, 0) << largest.err;
+  const CliRun other = lmm_cli(bootstrap_small(" --nsim 2 --seed 18446744073709551614"));
+  EXPECT_EQ(other.status, 0) << other.err;
+  EXPECT_NE(largest.out, other.out);
+}
+
+TEST(OptionChecks, ThreadsAreAtLeastOneAndMoreThanTheCoresAreNoted) {
+  const std::string rule = "--threads: must be a whole number from 1 to 1024";
+  expect_usage_error(bootstrap_small(" --threads 0"), rule + " (got '0')");
+  expect_usage_error(confint_small(" --threads -2"), rule + " (got '-2')");
+  expect_usage_error(confint_small(" --threads 1025"), rule + " (got '1025')");
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores == 0 || cores >= 1024) GTEST_SKIP() << "cannot ask for more threads than this machine's cores";
+  const CliRun r = lmm_cli(bootstrap_small(" --nsim 2 --threads 1024"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("lmm: note: --threads 1024 is more than this machine's " + std::to_string(cores) +
+                       (cores == 1 ? " core" : " cores") + "; the threads share them\n"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(OptionChecks, LevelIsStrictlyBetweenZeroAndOne) {
+  const std::string rule = "--level: must be a number strictly between 0 and 1";
+  expect_usage_error(confint_small(" --level 0"), rule + " (got '0')");
+  expect_usage_error(confint_small(" --level 1"), rule + " (got '1')");
+  expect_usage_error(confint_small(" --level 95"), rule + " (got '95')");
+  expect_usage_error(confint_small(" --level nan"), rule + " (got 'nan')");
+  expect_usage_error(confint_small(" --level 0.9x"), rule + " (got '0.9x')");
+  const CliRun r = lmm_cli(confint_small(" --method wald --level 0.5"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("25 %"), std::string::npos) << r.out;
+}
+
+TEST(OptionChecks, MaxEvaluationsIsAWholeNumberOfAtLeastOne) {
+  const std::string rule = "--max-evaluations: must be a whole number from 1 to 2147483647";
+  expect_usage_error(fit_small("y ~ x + (1 | g)", " --max-evaluations 0"), rule + " (got '0')");
+  expect_usage_error(fit_small("y ~ x + (1 | g)", " --max-evaluations ten"), rule + " (got 'ten')");
+  expect_usage_error(fit_small("y ~ x + (1 | g)", " --max-evaluations 99999999999"), rule + " (got '99999999999')");
+}
+
+TEST(OptionChecks, AnUnknownParameterIsTheOnlyLinePrinted) {
+  expect_usage_error(confint_small(" --parm nosuchparm"),
+                     "no parameter named 'nosuchparm' (parameters: .sig01, .sigma, (Intercept), x; or theta_ or beta_)");
+  expect_usage_error(confint_small(" --method boot --nsim 2 --parm nosuchparm"),
+                     "no parameter named 'nosuchparm' (parameters: .sig01, .sigma, (Intercept), x; or theta_ or beta_)");
+}
+
+TEST(OptionChecks, ALongOptionValueIsQuotedAsAnExcerpt) {
+  const std::string value(100000, '7');
+  expect_usage_error(bootstrap_small(" --nsim " + value),
+                     "--nsim: must be a whole number from 1 to 2147483647 (got '" + std::string(81, '7') + "...')");
+}
+
+TEST(LongInput, AHundredKilobyteNameGivesOneShortLine) {
+  const std::string name(100000, 'z');
+  for (const std::string& args :
+       {fit_small("y ~ " + name + " + (1 | g)"), fit_small("y ~ x + (1 | g)", " --factor " + name), name,
+        fit_small("y ~ x + (1 | g)", " --" + name)}) {
+    const CliRun r = lmm_cli(args);
+    EXPECT_NE(r.status, 0);
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err.substr(0, 400);
+    EXPECT_LE(r.err.size(), 12 + 300 + 1) << r.err.substr(0, 400);
+  }
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --factor " + name)), kData,
+                        "lmm: error: --factor: no column named '" + std::string(81, 'z') + "...' in the data\n");
+  expect_one_line_error(lmm_cli(name), kUsage, "lmm: error: unknown command '" + std::string(81, 'z') + "...' (commands: ");
+}
+
+TEST(LongInput, ALineBreakInANameStaysOnTheLine) {
+  expect_one_line_error(lmm_cli(fit_small("y ~ x + (1 | g)", " --factor 'a\nb'")), kData,
+                        "lmm: error: --factor: no column named 'a\\nb' in the data\n");
+}
+
+// A design far larger than any machine's memory: (a + ... + h)^8 of eight 10-level factors has
+// 10^8 columns, 2000 rows of them 1.5 TiB. It is refused before anything is allocated.
+TEST(MemoryLimits, ADesignThatCannotFitIsAModelErrorNamingItsSize) {
+  std::string csv = "y,a,b,c,d,e,f,g,h,g0\n";
+  for (int i = 0; i < 2000; ++i) {
+    csv += std::to_string(i * 37 % 101 / 10.0);
+    for (int v = 0; v < 8; ++v) csv += ",l" + std::to_string((i * (v + 3) + v * i / 7) % 10);
+    csv += ",G" + std::to_string(i % 20) + "\n";
+  }
+  const CliRun r =
+      lmm_cli("fit 'y ~ (a + b + c + d + e + f + g + h)^8 + (1 | g0)' --data " + write_file("design.csv", csv));
+  EXPECT_EQ(r.status, kModel) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_TRUE(std::regex_match(r.err, std::regex("lmm: error: the fixed-effects matrix would be 2000 rows x 100000000 "
+                                                 "columns \\(1\\.5 TiB\\), more than this machine's [0-9.]+ [KMGT]iB "
+                                                 "of memory\n")))
+      << r.err;
+}

@@ -199,7 +199,7 @@ TEST(PredictErrors, NewGroupLevelWithoutAllowNewLevelsIsNamed) {
   strict.allow_new_levels = false;
   const lmm::DataFrame nd = lmm::read_csv_text("Days,Subject\n1,308\n2,999\n3,1000\n4,999\n", "nd");
   expect_error([&] { lmm::predict(f.model, f.fit, nd, strict); }, lmm::ErrorKind::kInput,
-               {"grouping factor 'Subject'", "999, 1000"});
+               {"grouping factor 'Subject'", "'999', '1000'"});
   expect_error([&] { lmm::predict(f.model, f.fit, lmm::read_csv_text("Days,Subject\n1,NA\n", "nd"), strict); },
                lmm::ErrorKind::kInput, {"row 1", "'Subject' is missing"});
   // Known levels alone are fine.
@@ -462,7 +462,7 @@ TEST(CliPredict, WithoutNewdataFittedAndResiduals) {
 
 TEST(CliPredict, Errors) {
   expect_one_line_error(
-      run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv --no-new-levels"), 3, "999, 1000");
+      run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv --no-new-levels"), 3, "'999', '1000'");
   expect_one_line_error(run_cli("predict " + kSleep + " --newdata tests/data/newdata_classroom.csv"), 3,
                         "no column 'Days'");
   expect_one_line_error(run_cli("predict " + kSleep + " --no-random-effects"), 2, "need --newdata");

@@ -43,6 +43,12 @@ struct ConfintResult {
 // Throws lmm::Error (kUsage) for an unknown parameter name or a level outside (0, 1).
 ConfintResult confint(const LinearMixedModel& model, const FitResult& fit, const ConfintOptions& options = {});
 
+// The checks confint() makes first, without computing anything: throws lmm::Error (kUsage) for an
+// unknown parameter name, a level outside (0, 1) or negative threads. For a caller that reports
+// progress before the intervals (the command line's "Computing ..." line) and must not for an
+// invalid request.
+void check_confint_options(const LinearMixedModel& model, const ConfintOptions& options);
+
 // The parameter names confint() knows, in lme4's order: .sig01, ..., .sigma, fixed effects.
 std::vector<std::string> confint_parameter_names(const LinearMixedModel& model);
 

@@ -14,10 +14,12 @@ enum class ErrorKind {
   kUsage,    // the options given to the library or the command line
 };
 
-// One-line, self-contained message naming the file, line, column or formula term at fault.
+// One-line, self-contained message naming the file, line, column or formula term at fault. The
+// message is kept to one line of at most about 300 characters: control characters are escaped and
+// the middle of a longer one is cut to "...".
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Error(ErrorKind kind, const std::string& message);
   ErrorKind kind() const { return kind_; }
 
  private:

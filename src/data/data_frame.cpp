@@ -34,12 +34,12 @@ const Column& DataFrame::column(const std::string& name) const {
   const int i = find(name);
   if (i == kAbsent)
     throw Error(ErrorKind::kInput,
-                "no column named '" + internal::excerpt(name) + "' in the data" + did_you_mean(*this, name));
+                "no column named " + internal::quote(name) + " in the data" + did_you_mean(*this, name));
   if (i == kAmbiguous) {
     std::string names;
     for (const Column& c : columns_)
-      if (c.header == name) names += (names.empty() ? "'" : ", '") + internal::excerpt(c.name) + "'";
-    throw Error(ErrorKind::kInput, "several columns have the header '" + internal::excerpt(name) + "' (read as " +
+      if (c.header == name) names += (names.empty() ? "" : ", ") + internal::quote(c.name);
+    throw Error(ErrorKind::kInput, "several columns have the header " + internal::quote(name) + " (read as " +
                                        names + "); name one of them as R reads it");
   }
   return columns_[static_cast<std::size_t>(i)];
@@ -63,9 +63,9 @@ void DataFrame::set_origin(std::string source, std::vector<LineRun> runs) {
 }
 
 void DataFrame::add(Column column) {
-  if (index_of(column.name) != kAbsent) throw Error(ErrorKind::kInput, "duplicate column name '" + column.name + "'");
+  if (index_of(column.name) != kAbsent) throw Error(ErrorKind::kInput, "duplicate column name " + internal::quote(column.name));
   if (!columns_.empty() && column.size() != rows_)
-    throw Error(ErrorKind::kInput, "column '" + column.name + "' has " + std::to_string(column.size()) +
+    throw Error(ErrorKind::kInput, "column " + internal::quote(column.name) + " has " + std::to_string(column.size()) +
                                        " rows, the data has " + std::to_string(rows_));
   rows_ = column.size();
   columns_.push_back(std::move(column));

@@ -1,6 +1,10 @@
 #include "formula/model_matrix.hpp"
 
+#include <cstdint>
+#include <limits>
+
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::internal {
 namespace {
@@ -26,32 +30,61 @@ Factor coding(const Variable& v, bool contrasts) {
   return f;
 }
 
+// The codings of a term's variables: treatment contrasts for a factor when the term without it
+// is also in the model, one indicator per level otherwise.
+std::vector<Factor> term_codings(const TermList& terms, const Term& term, const std::vector<Variable>& variables) {
+  std::vector<Factor> codings;
+  for (int v : term) {
+    Term rest;
+    for (int w : term)
+      if (w != v) rest.push_back(w);
+    codings.push_back(coding(variables[v], terms.contains(rest)));
+  }
+  return codings;
+}
+
+std::uint64_t saturating_product(std::uint64_t a, std::uint64_t b) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  return a != 0 && b > kMax / a ? kMax : a * b;
+}
+
 }  // namespace
 
+std::uint64_t model_matrix_columns(const TermList& terms, const std::vector<Variable>& variables) {
+  std::uint64_t total = terms.intercept ? 1 : 0;
+  for (const Term& term : terms.terms) {
+    std::uint64_t columns = 1;
+    for (const Factor& f : term_codings(terms, term, variables)) columns = saturating_product(columns, f.suffixes.size());
+    total = total > std::numeric_limits<std::uint64_t>::max() - columns ? std::numeric_limits<std::uint64_t>::max()
+                                                                         : total + columns;
+  }
+  return total;
+}
+
 DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& variables, std::size_t nobs) {
-  std::vector<Eigen::VectorXd> columns;
   DesignMatrix out;
+  const auto n = static_cast<Eigen::Index>(nobs);
+  // Allocated once at its final size (the columns are counted first): building X never needs
+  // a second copy of it.
+  out.matrix.resize(n, static_cast<Eigen::Index>(model_matrix_columns(terms, variables)));
+  Eigen::Index c = 0;
   if (terms.intercept) {
-    columns.push_back(Eigen::VectorXd::Ones(static_cast<Eigen::Index>(nobs)));
+    out.matrix.col(c++).setOnes();
     out.names.push_back("(Intercept)");
     out.assign.push_back(0);
   }
   for (std::size_t t = 0; t < terms.terms.size(); ++t) {
     const Term& term = terms.terms[t];
-    std::vector<Factor> codings;
-    for (int v : term) {
-      Term rest;
-      for (int w : term)
-        if (w != v) rest.push_back(w);
-      codings.push_back(coding(variables[v], terms.contains(rest)));
-      if (codings.back().suffixes.empty())
-        throw Error(ErrorKind::kModel, "factor '" + variables[v].name +
-                                           "' has a single level in the data used; contrasts need 2 or more levels");
-    }
+    const std::vector<Factor> codings = term_codings(terms, term, variables);
+    for (std::size_t j = 0; j < term.size(); ++j)
+      if (codings[j].suffixes.empty())
+        throw Error(ErrorKind::kModel, "factor " + quote(variables[term[j]].name) +
+                                           " has a single level in the data used; contrasts need 2 or more levels");
     // Enumerate the product of the codings, first variable fastest.
     std::vector<std::size_t> index(term.size(), 0);
     while (true) {
-      Eigen::VectorXd col = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(nobs));
+      auto col = out.matrix.col(c++);
+      col.setOnes();
       std::string name;
       for (std::size_t j = 0; j < term.size(); ++j) {
         const Variable& var = variables[term[j]];
@@ -65,7 +98,6 @@ DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& va
             if (var.codes[i] != level) col[static_cast<Eigen::Index>(i)] = 0.0;
         }
       }
-      columns.push_back(std::move(col));
       out.names.push_back(std::move(name));
       out.assign.push_back(static_cast<int>(t + 1));
       std::size_t j = 0;
@@ -73,8 +105,6 @@ DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& va
       if (j == term.size()) break;
     }
   }
-  out.matrix.resize(static_cast<Eigen::Index>(nobs), static_cast<Eigen::Index>(columns.size()));
-  for (std::size_t c = 0; c < columns.size(); ++c) out.matrix.col(static_cast<Eigen::Index>(c)) = columns[c];
   return out;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,9 @@ struct DesignMatrix {
 // for a main effect), and by one indicator per level otherwise. Within a term the first
 // variable varies fastest.
 DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& variables, std::size_t nobs);
+
+// How many columns model_matrix() makes, without making them (the largest std::uint64_t when
+// there are more): what the memory estimate of a design starts from.
+std::uint64_t model_matrix_columns(const TermList& terms, const std::vector<Variable>& variables);
 
 }  // namespace lmm::internal

@@ -12,6 +12,7 @@
 #include "lmm/bootstrap.hpp"
 #include "lmm/error.hpp"
 #include "model/model_state.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm {
 namespace {
@@ -36,8 +37,8 @@ std::vector<std::size_t> select(const std::vector<std::string>& parm, const std:
       if (k == names.size()) {
         std::string known;
         for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
-        throw Error(ErrorKind::kUsage, "no parameter named '" + p + "' (parameters: " + known +
-                                           "; or theta_ or beta_)");
+        throw Error(ErrorKind::kUsage, "no parameter named " + internal::quote(p) + " (parameters: " +
+                                           internal::excerpt(known) + "; or theta_ or beta_)");
       }
       chosen.insert(k);
     }
@@ -137,10 +138,16 @@ std::vector<std::string> confint_parameter_names(const LinearMixedModel& model) 
   return names;
 }
 
-ConfintResult confint(const LinearMixedModel& model, const FitResult& fit, const ConfintOptions& options) {
+void check_confint_options(const LinearMixedModel& model, const ConfintOptions& options) {
   if (!(options.level > 0.0 && options.level < 1.0))
     throw Error(ErrorKind::kUsage, "the level must be between 0 and 1 (got " + std::to_string(options.level) + ")");
   if (options.threads < 0) throw Error(ErrorKind::kUsage, "threads must be >= 0");
+  const std::vector<std::string> names = confint_parameter_names(model);
+  select(options.parm, names, names.size() - model.fixef_names().size());
+}
+
+ConfintResult confint(const LinearMixedModel& model, const FitResult& fit, const ConfintOptions& options) {
+  check_confint_options(model, options);
   const std::vector<std::string> names = confint_parameter_names(model);
   const std::size_t nvarpar = names.size() - model.fixef_names().size();
   const std::vector<std::size_t> which = select(options.parm, names, nvarpar);

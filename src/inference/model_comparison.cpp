@@ -6,6 +6,7 @@
 
 #include "lmm/anova.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 #include "model/model_state.hpp"
 #include "report/call_formula.hpp"
 
@@ -16,7 +17,7 @@ void check_same_observations(const std::vector<ComparedModel>& models) {
   const internal::ModelState& first = models[0].model->state();
   for (std::size_t k = 1; k < models.size(); ++k) {
     const internal::ModelState& other = models[k].model->state();
-    const std::string pair = "'" + models[0].name + "' and '" + models[k].name + "'";
+    const std::string pair = internal::quote(models[0].name) + " and " + internal::quote(models[k].name);
     if (other.frame.nobs != first.frame.nobs)
       throw Error(ErrorKind::kModel, "models were not all fitted to the same size of dataset: " + pair + " use " +
                                          std::to_string(first.frame.nobs) + " and " +
@@ -26,8 +27,9 @@ void check_same_observations(const std::vector<ComparedModel>& models) {
       throw Error(ErrorKind::kModel, "models were fitted to different observations: " + pair +
                                          " use different rows of the data");
     if (other.spec.response_name != first.spec.response_name || other.y != first.y)
-      throw Error(ErrorKind::kModel, "models have different responses: " + pair + " model '" +
-                                         first.spec.response_name + "' and '" + other.spec.response_name + "'");
+      throw Error(ErrorKind::kModel, "models have different responses: " + pair + " model " +
+                                         internal::quote(first.spec.response_name) + " and " +
+                                         internal::quote(other.spec.response_name));
   }
 }
 
@@ -36,7 +38,7 @@ void check_same_observations(const std::vector<ComparedModel>& models) {
 AnovaTable anova(const std::vector<ComparedModel>& models) {
   if (models.size() < 2) throw Error(ErrorKind::kUsage, "anova needs at least two models to compare");
   for (const ComparedModel& m : models)
-    if (m.model == nullptr) throw Error(ErrorKind::kUsage, "anova: model '" + m.name + "' is missing");
+    if (m.model == nullptr) throw Error(ErrorKind::kUsage, "anova: model " + internal::quote(m.name) + " is missing");
   check_same_observations(models);
 
   AnovaTable table;

@@ -12,6 +12,7 @@
 #include "lmm/error.hpp"
 #include "lmm/prediction.hpp"
 #include "model/model_state.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm {
 namespace {
@@ -28,7 +29,7 @@ Eigen::MatrixXd fixed_columns(const ModelState& m, const DataFrame& newdata, std
     std::size_t k = 0;
     while (k < full.names.size() && full.names[k] != m.x.names[c]) ++k;
     if (k == full.names.size())
-      throw Error(ErrorKind::kUsage, "the fixed-effects column '" + m.x.names[c] + "' cannot be formed on newdata");
+      throw Error(ErrorKind::kUsage, "the fixed-effects column " + internal::quote(m.x.names[c]) + " cannot be formed on newdata");
     x.col(static_cast<Eigen::Index>(c)) = full.matrix.col(static_cast<Eigen::Index>(k));
   }
   return x;
@@ -39,13 +40,13 @@ std::string new_levels_message(const std::string& group, const internal::NewGrou
   std::string list;
   for (std::size_t i = 0; i < g.codes.size(); ++i) {
     if (g.codes[i] >= 0 || !seen.insert(g.labels[i]).second) continue;
-    if (seen.size() > 10) {
+    if (seen.size() > 10 || list.size() > 100) {
       list += ", ...";
       break;
     }
-    list += (list.empty() ? "" : ", ") + g.labels[i];
+    list += (list.empty() ? "" : ", ") + internal::quote(g.labels[i]);
   }
-  return "newdata has levels of grouping factor '" + group + "' that the model was not fit with (" + list +
+  return "newdata has levels of grouping factor " + internal::quote(group) + " that the model was not fit with (" + list +
          "); allow new levels to predict them from the fixed effects alone";
 }
 
@@ -68,8 +69,8 @@ Eigen::VectorXd predict(const LinearMixedModel& model, const FitResult& fit, con
       if (!options.allow_new_levels) {
         for (std::size_t i = 0; i < n; ++i)
           if (g.missing[i])
-            throw Error(ErrorKind::kInput, "newdata row " + std::to_string(i + 1) + ": grouping factor '" + term.group +
-                                               "' is missing; allow new levels to predict it from the fixed effects alone");
+            throw Error(ErrorKind::kInput, "newdata row " + std::to_string(i + 1) + ": grouping factor " + internal::quote(term.group) +
+                                               " is missing; allow new levels to predict it from the fixed effects alone");
         for (std::size_t i = 0; i < n; ++i)
           if (g.codes[i] < 0) throw Error(ErrorKind::kInput, new_levels_message(term.group, g));
       }

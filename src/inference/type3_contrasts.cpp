@@ -7,6 +7,7 @@
 
 #include "formula/model_matrix.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 #include "report/r_format.hpp"
 
 namespace lmm::internal {
@@ -162,7 +163,7 @@ std::vector<TermContrast> extract_type3(const ModelState& m, const std::vector<s
     const std::string& name = m.x.names[static_cast<std::size_t>(c)];
     const auto it = std::find(rd.names.begin(), rd.names.end(), name);
     if (it == rd.names.end())
-      throw Error(ErrorKind::kModel, "type III contrasts: coefficient '" + name + "' is not a cell of its term");
+      throw Error(ErrorKind::kModel, "type III contrasts: coefficient " + quote(name) + " is not a cell of its term");
     on_x.row(c) = L.row(it - rd.names.begin());
   }
   const Eigen::MatrixXd contrasts = on_x.transpose();  // row j: the contrast of coefficient j

@@ -11,6 +11,7 @@
 #include "model/bobyqa.hpp"
 #include "model/convergence_check.hpp"
 #include "model/fixed_effects_matrix.hpp"
+#include "model/memory_estimate.hpp"
 #include "model/profiled_deviance.hpp"
 #include "model/random_effects_term.hpp"
 #include "model/value_range.hpp"
@@ -28,8 +29,11 @@ LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& 
   m.formula = formula;
   m.spec = internal::analyze_formula(formula);
   m.frame = internal::build_model_frame(m.spec, data);
+  internal::check_design_memory(m.spec, m.frame, internal::physical_memory());
   m.x = internal::model_matrix(m.spec.fixed, m.frame.fixed, m.frame.nobs);
   m.terms = internal::build_random_terms(m.spec, m.frame);
+  internal::check_factor_memory(m.terms, m.frame.nobs, static_cast<std::uint64_t>(m.x.matrix.cols()),
+                                internal::physical_memory());
   m.y = Eigen::Map<const Eigen::VectorXd>(m.frame.response.data(), static_cast<Eigen::Index>(m.frame.nobs));
   internal::check_value_range(m);  // before the rank check, which would drop such a column
   m.rank_message = internal::drop_rank_deficient_columns(m.x);

@@ -5,6 +5,7 @@
 
 #include "formula/model_matrix.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 
 namespace lmm::internal {
 
@@ -36,11 +37,11 @@ std::vector<RandomEffectsTerm> build_random_terms(const FormulaSpec& spec, const
   for (std::size_t t = 0; t < spec.random.size(); ++t) {
     const GroupingFactor& g = frame.groups[t];
     if (g.levels.size() < 2)
-      throw Error(ErrorKind::kModel, "grouping factor '" + g.name + "' must have more than 1 sampled level (it has " +
+      throw Error(ErrorKind::kModel, "grouping factor " + quote(g.name) + " must have more than 1 sampled level (it has " +
                                          std::to_string(g.levels.size()) + ")");
     if (g.levels.size() >= n)
       throw Error(ErrorKind::kModel, "number of levels of each grouping factor must be < number of observations "
-                                     "(problems: " + g.name + ", with " + std::to_string(g.levels.size()) +
+                                     "(problems: " + excerpt(escape_controls(g.name)) + ", with " + std::to_string(g.levels.size()) +
                                          " levels for " + std::to_string(n) + " observations)");
     DesignMatrix m = model_matrix(spec.random[t].effects, frame.effects[t], n);
     RandomEffectsTerm term;
@@ -52,7 +53,7 @@ std::vector<RandomEffectsTerm> build_random_terms(const FormulaSpec& spec, const
     term.spec_index = t;
     if (static_cast<std::size_t>(term.nranef()) >= n)
       throw Error(ErrorKind::kModel, "number of observations (=" + std::to_string(n) + ") <= number of random effects (=" +
-                                         std::to_string(term.nranef()) + ") for term " + spec.random[t].text +
+                                         std::to_string(term.nranef()) + ") for term " + excerpt(spec.random[t].text) +
                                          "; the random-effects parameters and the residual variance are probably unidentifiable");
     terms.push_back(std::move(term));
   }
