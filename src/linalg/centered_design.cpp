@@ -49,6 +49,26 @@ void center_columns(const MatrixXd& x, Index intercept, CenteredDesign& d) {
   }
 }
 
+// X_c R^-1, R the Cholesky factor of X_c'X_c (CholeskyQR); false, leaving X_c as it is, where
+// that Gram matrix cannot be factored. Centring removes what an intercept shares with a
+// shifted column, but not what an interaction shares with its factor's columns ((x + c):f is
+// x:f + c f): this does, for any column space.
+bool orthonormalize_columns(CenteredDesign& d) {
+  const Index p = d.t.cols();
+  auto xc = d.xy.leftCols(p);
+  MatrixXd gram = MatrixXd::Zero(p, p);
+  gram.selfadjointView<Eigen::Lower>().rankUpdate(xc.transpose());
+  const Eigen::LLT<MatrixXd> cholesky(gram);
+  if (cholesky.info() != Eigen::Success) return false;
+  const auto r = cholesky.matrixU();
+  const VectorXd pivots = cholesky.matrixLLT().diagonal();
+  if (!(pivots.array() > 0.0).all() || !pivots.allFinite()) return false;
+  r.solveInPlace<Eigen::OnTheRight>(xc);
+  r.solveInPlace<Eigen::OnTheRight>(d.t);
+  d.log_abs_det_t -= pivots.array().log().sum();
+  return true;
+}
+
 // y - X_c b for the least-squares b, by the normal equations of the well-scaled X_c, refined
 // from each residual while that shrinks it (any b would be exact; a small residual is what
 // keeps the digits). The intercept's part is taken first, on its own: y_i - b_0 is exact where
@@ -72,7 +92,7 @@ void take_out_least_squares_fit(const VectorXd& y, Index intercept, CenteredDesi
     VectorXd slopes = delta;
     VectorXd next = residual;
     if (intercept >= 0) {
-      next.array() -= delta[intercept];
+      next.array() -= delta[intercept] * xc(0, intercept);  // the column is constant
       slopes[intercept] = 0.0;
     }
     next.noalias() -= xc * slopes;
@@ -91,6 +111,10 @@ CenteredDesign center_design(const MatrixXd& x, const VectorXd& y) {
   d.xy.resize(x.rows(), x.cols() + 1);
   const Index intercept = x.rows() > 0 ? intercept_column(x) : -1;
   center_columns(x, intercept, d);
+  // Twice (CholeskyQR2): the second pass makes the columns orthonormal to rounding wherever the
+  // first could factor, up to condition numbers of about 1e7, beyond which lme4's rank check
+  // has dropped the column.
+  if (x.rows() > 0 && x.cols() > 0 && orthonormalize_columns(d)) orthonormalize_columns(d);
   take_out_least_squares_fit(y, intercept, d);
   auto residual = d.xy.col(x.cols());
   d.exact_fit = x.cols() > 0 && x.rows() > 0 &&

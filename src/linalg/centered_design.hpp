@@ -7,9 +7,11 @@
 // of the residual sum of squares that the Cholesky factor's last pivot holds. Here:
 // - with an intercept column, every other column is centred at its mean;
 // - every column is scaled by a power of two near its root mean square (exact: no rounding);
+// - the columns are then made orthonormal (CholeskyQR, twice), which also takes out what an
+//   interaction shares with its factor's columns when a predictor is shifted;
 // - y is replaced by its residual from a least-squares fit on X_c, refined until it stops
 //   shrinking, and scaled by a power of two the same way.
-// The centring and the residual change the last digits of every fit; the scalings none.
+// The centring, the orthonormal basis and the residual change the last digits of every fit.
 #pragma once
 
 #include <Eigen/Dense>
