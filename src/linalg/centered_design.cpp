@@ -14,7 +14,10 @@ namespace {
 // A power of two within a factor of two of the root mean square of v (1 for a zero vector), so
 // that dividing by it is exact.
 double power_of_two_scale(const Eigen::Ref<const VectorXd>& v) {
-  const double rms = v.size() > 0 ? v.stableNorm() / std::sqrt(static_cast<double>(v.size())) : 0.0;
+  if (v.size() == 0) return 1.0;
+  double norm = v.norm();
+  if (!std::isfinite(norm) || norm < 1e-150) norm = v.stableNorm();  // the squares over- or underflow
+  const double rms = norm / std::sqrt(static_cast<double>(v.size()));
   if (!(rms > 0.0) || !std::isfinite(rms)) return 1.0;
   int exponent = 0;
   std::frexp(rms, &exponent);
