@@ -81,17 +81,6 @@ LevelBlocks level_crossproduct_blocks(const MatrixXd& a, const MatrixXd& b, cons
   return LevelBlocks::from_blocks(blocks.data(), static_cast<int>(a.cols()), static_cast<int>(b.cols()), levels);
 }
 
-// Whether every level of `inner` occurs with one level of `outer` only.
-bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
-  std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
-  for (std::size_t i = 0; i < inner.codes.size(); ++i) {
-    int& p = parent[static_cast<std::size_t>(inner.codes[i])];
-    if (p < 0) p = outer.codes[i];
-    if (p != outer.codes[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 Grouping::Grouping(const std::vector<int>& codes, int groups)
@@ -125,8 +114,7 @@ BlockedCholesky::BlockedCholesky(const std::vector<RandomEffectsTerm>& terms, co
                                  const Eigen::VectorXd& y) {
   p_ = static_cast<int>(x.cols());
   const auto k = static_cast<int>(terms.size());
-  int r = 1;
-  while (r < k && nests_in(terms[static_cast<std::size_t>(r) - 1], terms[static_cast<std::size_t>(r)])) ++r;
+  const int r = std::max(1, static_cast<int>(nested_chain_length(terms)));
   chain_.resize(static_cast<std::size_t>(r));
   int max_q = 1;
   for (const RandomEffectsTerm& t : terms) max_q = std::max(max_q, t.q());

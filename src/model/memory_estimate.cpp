@@ -28,18 +28,6 @@ std::string describe_size(const MatrixFootprint& m) {
          format_bytes(m.bytes()) + ")";
 }
 
-// Whether every level of `inner` occurs with one level of `outer` only (blocked_cholesky.cpp's
-// nests_in).
-bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
-  std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
-  for (std::size_t i = 0; i < inner.codes.size(); ++i) {
-    int& p = parent[static_cast<std::size_t>(inner.codes[i])];
-    if (p < 0) p = outer.codes[i];
-    if (p != outer.codes[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::uint64_t MatrixFootprint::bytes() const {
@@ -99,13 +87,6 @@ std::vector<MatrixFootprint> random_effects_footprints(const FormulaSpec& spec, 
     out.push_back({"the random-effects matrix of " + quote(spec.random[t].text), frame.nobs,
                    model_matrix_columns(spec.random[t].effects, frame.effects[t]), 2});
   return out;
-}
-
-std::size_t nested_chain_length(const std::vector<RandomEffectsTerm>& terms) {
-  if (terms.empty()) return 0;
-  std::size_t r = 1;
-  while (r < terms.size() && nests_in(terms[r - 1], terms[r])) ++r;
-  return r;
 }
 
 MatrixFootprint trailing_block_footprint(const std::vector<RandomEffectsTerm>& terms, std::uint64_t fixed_columns) {

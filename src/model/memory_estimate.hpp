@@ -67,10 +67,6 @@ MatrixFootprint rank_check_footprint(const MatrixFootprint& fixed_effects);
 // Each random-effects term's n x q matrix, twice, in the formula's order.
 std::vector<MatrixFootprint> random_effects_footprints(const FormulaSpec& spec, const ModelFrame& frame);
 
-// How many leading terms form the blocked Cholesky factor's nested chain: the first term, and
-// each next one while the levels of the one before it nest in its levels (the rule of
-// BlockedCholesky's constructor, reproduced here from the terms).
-std::size_t nested_chain_length(const std::vector<RandomEffectsTerm>& terms);
 // The Cholesky factor's dense trailing block, m x m, twice, for the terms in lme4's order and p
 // fixed-effects columns.
 MatrixFootprint trailing_block_footprint(const std::vector<RandomEffectsTerm>& terms, std::uint64_t fixed_columns);

@@ -73,4 +73,21 @@ std::vector<RandomEffectsTerm> build_random_terms(const FormulaSpec& spec, const
   return terms;
 }
 
+bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
+  std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
+  for (std::size_t i = 0; i < inner.codes.size(); ++i) {
+    int& p = parent[static_cast<std::size_t>(inner.codes[i])];
+    if (p < 0) p = outer.codes[i];
+    if (p != outer.codes[i]) return false;
+  }
+  return true;
+}
+
+std::size_t nested_chain_length(const std::vector<RandomEffectsTerm>& terms) {
+  if (terms.empty()) return 0;
+  std::size_t r = 1;
+  while (r < terms.size() && nests_in(terms[r - 1], terms[r])) ++r;
+  return r;
+}
+
 }  // namespace lmm::internal

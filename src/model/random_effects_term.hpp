@@ -31,6 +31,13 @@ struct RandomEffectsTerm {
   void append_bounds(std::vector<double>& lower, std::vector<double>& start) const;
 };
 
+// Whether every level of `inner` occurs with one level of `outer` only (classes in schools).
+bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer);
+
+// How many leading terms form the blocked Cholesky factor's nested chain: the first term, and
+// each next one while the levels of the one before it nest in its levels.
+std::size_t nested_chain_length(const std::vector<RandomEffectsTerm>& terms);
+
 // Builds the terms in lme4's order (by decreasing number of levels, stably) and applies lme4's
 // checks on the numbers of levels and of random effects.
 std::vector<RandomEffectsTerm> build_random_terms(const FormulaSpec& spec, const ModelFrame& frame);
