@@ -394,15 +394,15 @@ TEST(CsvReaderMostlyNumbers, BlankAndMissingFieldsCountForNeither) {
 
 // A long field or column name is quoted as an excerpt: the line stays short.
 TEST(CsvReaderMostlyNumbers, LongFieldsAndNamesAreExcerpts) {
-  // The field's 40th and 41st bytes are one character: the cut comes before it.
-  const std::string name(100, 'n'), field = std::string(39, 'a') + "\u00e9" + std::string(100, 'b');
+  // The field's 81st and 82nd bytes are one character: the cut comes before it.
+  const std::string name(100, 'n'), field = std::string(80, 'a') + "\u00e9" + std::string(100, 'b');
   std::string text = "y," + name + "\n";
   for (int i = 0; i < 30; ++i) text += "1," + (i == 0 ? field : std::to_string(i)) + "\n";
   const auto warnings = warnings_of(text);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_EQ(warnings[0], "data file 'test.csv': column '" + std::string(60, 'n') +
+  EXPECT_EQ(warnings[0], "data file 'test.csv': column '" + std::string(81, 'n') +
                              "...' is read as text (a factor of 30 levels) because of 1 field that is not a number, '" +
-                             std::string(39, 'a') + "...' on line 2");
+                             std::string(80, 'a') + "...' on line 2");
   EXPECT_LE(warnings[0].size(), 300u);
 }
 

@@ -16,13 +16,14 @@
 #include "data/r_number.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 #include "util/parallel.hpp"
 
 namespace lmm {
 namespace {
 
 [[noreturn]] void fail(const std::string& source, const std::string& what) {
-  throw Error(ErrorKind::kInput, "data file '" + source + "': " + what);
+  throw Error(ErrorKind::kInput, "data file " + internal::quote_path(source) + ": " + what);
 }
 
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos. Runs of ASCII, the
@@ -367,13 +368,6 @@ NumbersInText count_numbers(const std::vector<std::string>& text, const std::vec
   return count;
 }
 
-// At most `bytes` bytes of text (cut where a UTF-8 character begins), "..." marking a cut.
-std::string excerpt(std::string_view text, std::size_t bytes) {
-  if (text.size() <= bytes) return std::string(text);
-  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
-  return std::string(text.substr(0, bytes)) + "...";
-}
-
 // A text column that is very likely numbers spoiled by a few fields (a decimal comma, a typo, a
 // note): more than 20 levels, and at least 90% of its non-missing fields are numbers. R reads
 // such a column as text too, silently; lmm says so, naming the first field that is not a number
@@ -386,9 +380,9 @@ std::string mostly_numbers_warning(const std::string& source, const Column& colu
   if (column.levels.size() <= kManyLevels) return "";
   const NumbersInText count = count_numbers(text, column.missing);
   if (count.others == 0 || count.numbers < kNumbersPerOther * count.others) return "";
-  const std::string first = "'" + excerpt(text[count.first_other], 40) + "' on line " +
+  const std::string first = internal::quote(text[count.first_other]) + " on line " +
                             std::to_string(line_of(count.first_other));
-  return "data file '" + source + "': column '" + excerpt(column.name, 60) + "' is read as text (a factor of " +
+  return "data file " + internal::quote_path(source) + ": column " + internal::quote(column.name) + " is read as text (a factor of " +
          std::to_string(column.levels.size()) + " levels) because of " +
          (count.others == 1 ? "1 field that is not a number, " + first
                             : std::to_string(count.others) + " fields that are not numbers, the first " + first);
@@ -482,9 +476,9 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
 DataFrame read_csv(const std::string& path, const CsvOptions& options) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
-    throw Error(ErrorKind::kInput, "cannot read data file '" + path + "': it is a directory");
+    throw Error(ErrorKind::kInput, "cannot read data file " + internal::quote_path(path) + ": it is a directory");
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw Error(ErrorKind::kInput, "cannot open data file '" + path + "'");
+  if (!file) throw Error(ErrorKind::kInput, "cannot open data file " + internal::quote_path(path));
   const auto size = std::filesystem::file_size(path, ec);
   std::string content(ec ? std::size_t{1} << 16 : static_cast<std::size_t>(size) + 1, '\0');
   std::size_t used = 0;
@@ -493,7 +487,7 @@ DataFrame read_csv(const std::string& path, const CsvOptions& options) {
     if (used < content.size()) break;
     content.resize(content.size() * 2);
   }
-  if (std::ferror(file.get())) throw Error(ErrorKind::kInput, "cannot read data file '" + path + "'");
+  if (std::ferror(file.get())) throw Error(ErrorKind::kInput, "cannot read data file " + internal::quote_path(path));
   content.resize(used);
   return read_csv_text(content, path, options);
 }

@@ -69,7 +69,7 @@ std::string did_you_mean(const DataFrame& data, const std::string& name) {
       best_distance = d;
     }
   }
-  return best == nullptr ? "" : " (did you mean '" + internal::excerpt(best->name) + "'?)";
+  return best == nullptr ? "" : " (did you mean " + internal::quote(best->name) + "?)";
 }
 
 }  // namespace lmm

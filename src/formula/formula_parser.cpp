@@ -35,7 +35,7 @@ class Parser {
     if (!consume("~")) fail("expected '~' after the response");
     Expression rhs = parse_bar();
     skip_space();
-    if (pos_ < text_.size()) fail(std::string("unexpected '") + text_[pos_] + "'");
+    if (pos_ < text_.size()) fail("unexpected " + quote(std::string(1, text_[pos_])));
     if (!has_lhs) fail_at(tilde, "the formula has no response (left of '~')");
     Expression out = make_binary("~", std::move(lhs), std::move(rhs));
     out.position = tilde;
@@ -45,7 +45,7 @@ class Parser {
  private:
   [[noreturn]] void fail_at(std::size_t at, const std::string& what) const {
     throw Error(ErrorKind::kFormula, "formula error at position " + std::to_string(at + 1) + ": " + what +
-                                         " in '" + excerpt(text_, at) + "'");
+                                         " in " + quote(text_, at));
   }
   [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
 
@@ -177,7 +177,7 @@ class Parser {
       std::string literal = e.text;
       if (!literal.empty() && literal.back() == 'L') literal.pop_back();
       const auto r = std::from_chars(literal.data(), literal.data() + literal.size(), e.number);
-      if (r.ec != std::errc() || r.ptr != literal.data() + literal.size()) fail("'" + e.text + "' is not a number");
+      if (r.ec != std::errc() || r.ptr != literal.data() + literal.size()) fail(quote(e.text) + " is not a number");
       e.position = at;
       pos_ = end;
       return e;
@@ -202,12 +202,12 @@ class Parser {
           do {
             e.args.push_back(parse_bar());
           } while (consume(","));
-          if (!consume(")")) fail("expected ')' to close the call to " + e.text + "()");
+          if (!consume(")")) fail("expected ')' to close the call to " + quote(e.text + "()"));
         }
       }
       return e;
     }
-    fail(std::string("unexpected '") + c + "'");
+    fail("unexpected " + quote(std::string(1, c)));
   }
 
   const std::string& text_;
