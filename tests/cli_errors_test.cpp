@@ -557,3 +557,17 @@ TEST(MemoryLimits, ADesignThatCannotFitIsAModelErrorNamingItsSize) {
                                                  "of memory\n")))
       << r.err;
 }
+
+// ---- Red team (issue 18): a column that is text only because of a field ----------------------
+
+// The response, or a column in arithmetic, that is text only because of a field names the field
+// and its line (with fewer than 21 levels there is no warning, so the error is the one line).
+TEST(ColumnErrors, ATextColumnThatIsMostlyNumbersNamesTheFieldThatIsNot) {
+  const std::string path = write_file("spoiled_y.csv", "y,x,g,z\n1,2,a,1\n2,3,a,2\n1d5,4,b,3\n4,1,b,4\n5,2,c,5\n3,x,c,6\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ 1 + (1 | g)' --data " + path), kFormula,
+                        "lmm: error: formula term 'y': the response is text (a factor) because of 1 field that is not "
+                        "a number, '1d5' on line 4; a linear mixed model needs a numeric response\n");
+  expect_one_line_error(lmm_cli("fit 'z ~ log(x) + (1 | g)' --data " + path), kFormula,
+                        "lmm: error: formula term 'x': column 'x' is text (a factor) because of 1 field that is not a "
+                        "number, 'x' on line 7 and cannot be used in arithmetic\n");
+}

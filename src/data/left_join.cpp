@@ -22,6 +22,7 @@ Column take_rows(const Column& source, const std::vector<long>& rows, const std:
   out.header = header;
   out.type = source.type;
   out.levels = source.levels;
+  out.text_because = source.text_because;
   out.missing.resize(rows.size());
   if (source.is_factor()) out.codes.resize(rows.size()); else out.numbers.resize(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {

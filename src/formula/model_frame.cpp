@@ -17,6 +17,14 @@ namespace {
   throw Error(kind, "formula term " + quote(deparse(e)) + ": " + what);
 }
 
+// " because of 1 field that is not a number, '1d5' on line 5" for a column named by `e` that is
+// text only because of a few fields; "" otherwise.
+std::string because_of(const Expression& e, const DataFrame& data) {
+  if (e.kind != Expression::Kind::kName || !data.has(e.text)) return "";
+  const std::string& why = data.column(e.text).text_because;
+  return why.empty() ? "" : " because of " + why;
+}
+
 RawVariable from_column(const Column& c) {
   RawVariable raw;
   raw.var.name = c.name;
@@ -71,7 +79,9 @@ RawVariable numeric_of(const Expression& e, const DataFrame& data) {
       return out;
     case Expression::Kind::kName: {
       RawVariable raw = evaluate(e, data);
-      if (raw.var.is_factor) fail_var(e, "column " + quote(e.text) + " is text (a factor) and cannot be used in arithmetic");
+      if (raw.var.is_factor)
+        fail_var(e, "column " + quote(e.text) + " is text (a factor)" + because_of(e, data) +
+                        " and cannot be used in arithmetic");
       return raw;
     }
     case Expression::Kind::kParen: return numeric_of(e.args[0], data);
@@ -232,7 +242,8 @@ ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
   };
   RawVariable response = use(spec.response, false);
   if (response.var.is_factor)
-    fail_var(spec.response, "the response is text (a factor); a linear mixed model needs a numeric response");
+    fail_var(spec.response, "the response is text (a factor)" + because_of(spec.response, data) +
+                                "; a linear mixed model needs a numeric response");
   std::vector<RawVariable> fixed;
   for (const Expression& e : spec.fixed.variables) fixed.push_back(use(e, false));
   std::vector<std::vector<RawVariable>> effects(spec.random.size()), groups(spec.random.size());
