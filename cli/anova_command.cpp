@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "util/excerpt.hpp"
+#include "util/one_line.hpp"
 
 namespace lmm::cli {
 
@@ -24,7 +25,7 @@ int AnovaCommand::run_type3(const DataFrame& frame, const FitOptions& options) c
   if (format == "json") {
     std::cout << satterthwaite_anova_json(tests) << "\n";
   } else {
-    for (const std::string& m : tests.messages) std::cerr << "lmm: warning: " << m << "\n";
+    for (const std::string& m : tests.messages) std::cerr << "lmm: warning: " << internal::one_line(m) << "\n";
     std::cout << satterthwaite_anova_text(tests);
   }
   return 0;

@@ -6,10 +6,12 @@
 
 #include "option_checks.hpp"
 #include "util/excerpt.hpp"
+#include "util/one_line.hpp"
 
 namespace lmm::cli {
 
 using internal::quote;
+using internal::quote_path;
 
 void DataOptions::add_to(CLI::App& app) {
   app.add_option("--data", data, "CSV file of observations")->required();
@@ -22,7 +24,7 @@ void DataOptions::add_to(CLI::App& app) {
 
 DataFrame read_data_file(const std::string& path) {
   DataFrame frame = read_csv(path);
-  for (const std::string& w : frame.warnings()) std::cerr << "lmm: warning: " << w << "\n";
+  for (const std::string& w : frame.warnings()) std::cerr << "lmm: warning: " << internal::one_line(w) << "\n";
   return frame;
 }
 
@@ -33,13 +35,13 @@ DataFrame DataOptions::load() const {
   DataFrame frame = read_data_file(data);
   for (std::size_t k = 0; k < joins.size(); ++k) {
     if (!frame.has(by[k]))
-      throw Error(ErrorKind::kInput, "--by: no column named " + quote(by[k]) + " in " + quote(data) +
-                                         (k > 0 ? " or the files joined before " + quote(joins[k]) : "") +
+      throw Error(ErrorKind::kInput, "--by: no column named " + quote(by[k]) + " in " + quote_path(data) +
+                                         (k > 0 ? " or the files joined before " + quote_path(joins[k]) : "") +
                                          did_you_mean(frame, by[k]));
     const DataFrame right = read_data_file(joins[k]);
     if (!right.has(by[k]))
       throw Error(ErrorKind::kInput,
-                  "--by: no column named " + quote(by[k]) + " in " + quote(joins[k]) + did_you_mean(right, by[k]));
+                  "--by: no column named " + quote(by[k]) + " in " + quote_path(joins[k]) + did_you_mean(right, by[k]));
     frame = left_join(frame, right, by[k]);
   }
   for (const std::string& name : factors) {
@@ -76,7 +78,7 @@ void FitCommand::add_to(CLI::App& app) {
 namespace {
 
 void print_warnings(const std::vector<std::string>& messages) {
-  for (const std::string& m : messages) std::cerr << "lmm: warning: " << m << "\n";
+  for (const std::string& m : messages) std::cerr << "lmm: warning: " << internal::one_line(m) << "\n";
 }
 
 }  // namespace

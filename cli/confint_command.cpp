@@ -102,9 +102,9 @@ int BootstrapCommand::run() const {
     std::cout << csv;
   } else {
     std::ofstream out(output);
-    if (!out) throw Error(ErrorKind::kInput, "cannot write " + internal::quote(output));
+    if (!out) throw Error(ErrorKind::kInput, "cannot write " + internal::quote_path(output));
     out << csv;
-    if (!out) throw Error(ErrorKind::kInput, "failed writing " + internal::quote(output));
+    if (!out) throw Error(ErrorKind::kInput, "failed writing " + internal::quote_path(output));
   }
   if (result.failures > 0)
     std::cerr << "lmm: warning: " << result.failures << " of " << nsim << " refits failed (rows of NA)\n";

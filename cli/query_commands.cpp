@@ -60,7 +60,7 @@ int PredictCommand::run() const {
   for (const std::string& name : newdata_factors) {
     if (!frame.has(name))
       throw Error(ErrorKind::kInput,
-                  "--newdata-factor: no column named " + internal::quote(name) + " in " + internal::quote(newdata) +
+                  "--newdata-factor: no column named " + internal::quote(name) + " in " + internal::quote_path(newdata) +
                       did_you_mean(frame, name));
     frame.declare_factor(name);
   }

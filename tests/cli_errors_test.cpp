@@ -19,6 +19,7 @@ namespace {
 
 using lmm::testing::CliRun;
 using lmm::testing::expect_one_line_error;
+using lmm::testing::quoted_file;
 const auto& lmm_cli = lmm::testing::run_cli;
 
 constexpr int kUsage = 2, kData = 3, kFormula = 4, kModel = 5;
@@ -126,7 +127,7 @@ TEST(ColumnErrors, UnknownByColumnNamesTheFile) {
                         "--by: no column named 'nope' in '");
   const std::string keyless = write_file("keyless.csv", "k,w\ng1,1\ng2,2\n");
   expect_one_line_error(lmm_cli(fit_small("y ~ x + w + (1 | g)", " --join " + keyless + " --by g")), kData,
-                        "--by: no column named 'g' in '" + keyless + "'");
+                        "--by: no column named 'g' in " + quoted_file(keyless));
 }
 
 TEST(ColumnErrors, TextResponse) {
@@ -334,8 +335,8 @@ TEST(UnusualInput, AColumnSpoiledByAFewFieldsIsNamedInAWarning) {
   const std::string path = write_file("spoiled.csv", csv);
   const CliRun r = lmm_cli("fit 'y ~ x + (1 | g)' --data " + path);
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.err, "lmm: warning: data file '" + path +
-                       "': column 'dose' is read as text (a factor of 30 levels) because of 1 field that is not a "
+  EXPECT_EQ(r.err, "lmm: warning: data file " + quoted_file(path) +
+                       ": column 'dose' is read as text (a factor of 30 levels) because of 1 field that is not a "
                        "number, '3,5' on line 5\n");
   EXPECT_NE(r.out.find("Linear mixed model fit by REML"), std::string::npos) << r.out;
 }
@@ -357,16 +358,16 @@ TEST(UnusualInput, RankDeficientFixedEffectsDropColumnsWithAMessage) {
 TEST(JoinErrors, DuplicateKeyInTheGroupTableNamesTheValueTheFileAndBothLines) {
   const std::string groups = write_file("groups.csv", "g,w\ng0,1\ng1,2\ng2,3\ng1,4\n");
   expect_one_line_error(lmm_cli(fit_small("y ~ x + w + (1 | g)", " --join " + groups + " --by g")), kData,
-                        "data file '" + groups +
-                            "': key 'g' value 'g1' appears on lines 3 and 5; a group-level table needs one row per key");
+                        "data file " + quoted_file(groups) +
+                            ": key 'g' value 'g1' appears on lines 3 and 5; a group-level table needs one row per key");
 }
 
 TEST(JoinErrors, AJoinThatMatchesNothingNamesBothFiles) {
   const std::string data = write_file("small.csv", small_data());
   const std::string groups = write_file("groups.csv", "g,w\nG0,1\nG1,2\n");
   expect_one_line_error(lmm_cli("fit 'y ~ x + w + (1 | g)' --data " + data + " --join " + groups + " --by g"), kData,
-                        "join by 'g': no key of '" + data + "' (such as 'g0') matches one of '" + groups +
-                            "' (such as 'G0')");
+                        "join by 'g': no key of " + quoted_file(data) + " (such as 'g0') matches one of " +
+                            quoted_file(groups) + " (such as 'G0')");
 }
 
 TEST(JoinErrors, ChainedJoinsEachCheckTheirKeys) {
@@ -375,7 +376,7 @@ TEST(JoinErrors, ChainedJoinsEachCheckTheirKeys) {
   const std::string sites = write_file("sites.csv", "s,z\ns1,5\ns2,6\ns1,7\n");
   expect_one_line_error(lmm_cli("fit 'y ~ x + w + z + (1 | g)' --data " + data + " --join " + groups +
                                 " --by g --join " + sites + " --by s"),
-                        kData, "data file '" + sites + "': key 's' value 's1' appears on lines 2 and 4");
+                        kData, "data file " + quoted_file(sites) + ": key 's' value 's1' appears on lines 2 and 4");
 }
 
 // A header as written, backticked in the formula or given to --factor and --by, names the same
@@ -555,4 +556,18 @@ TEST(MemoryLimits, ADesignThatCannotFitIsAModelErrorNamingItsSize) {
                                                  "columns \\(1\\.5 TiB\\), more than this machine's [0-9.]+ [KMGT]iB "
                                                  "of memory\n")))
       << r.err;
+}
+
+// ---- Red team (issue 18): a column that is text only because of a field ----------------------
+
+// The response, or a column in arithmetic, that is text only because of a field names the field
+// and its line (with fewer than 21 levels there is no warning, so the error is the one line).
+TEST(ColumnErrors, ATextColumnThatIsMostlyNumbersNamesTheFieldThatIsNot) {
+  const std::string path = write_file("spoiled_y.csv", "y,x,g,z\n1,2,a,1\n2,3,a,2\n1d5,4,b,3\n4,1,b,4\n5,2,c,5\n3,x,c,6\n");
+  expect_one_line_error(lmm_cli("fit 'y ~ 1 + (1 | g)' --data " + path), kFormula,
+                        "lmm: error: formula term 'y': the response is text (a factor) because of 1 field that is not "
+                        "a number, '1d5' on line 4; a linear mixed model needs a numeric response\n");
+  expect_one_line_error(lmm_cli("fit 'z ~ log(x) + (1 | g)' --data " + path), kFormula,
+                        "lmm: error: formula term 'x': column 'x' is text (a factor) because of 1 field that is not a "
+                        "number, 'x' on line 7 and cannot be used in arithmetic\n");
 }

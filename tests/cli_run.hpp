@@ -44,6 +44,11 @@ inline CliRun run_cli(const std::string& args) {
   return run;
 }
 
+// A file name as messages quote it: whole when short, else "..." and its last 80 characters.
+inline std::string quoted_file(const std::string& path) {
+  return "'" + (path.size() <= 81 ? path : "..." + path.substr(path.size() - 80)) + "'";
+}
+
 // A failure as the CLI reports it: the exit code, nothing on stdout, one line on stderr.
 inline void expect_one_line_error(const CliRun& r, int status, const std::string& words) {
   EXPECT_EQ(r.status, status) << r.err;

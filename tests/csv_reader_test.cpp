@@ -394,15 +394,15 @@ TEST(CsvReaderMostlyNumbers, BlankAndMissingFieldsCountForNeither) {
 
 // A long field or column name is quoted as an excerpt: the line stays short.
 TEST(CsvReaderMostlyNumbers, LongFieldsAndNamesAreExcerpts) {
-  // The field's 40th and 41st bytes are one character: the cut comes before it.
-  const std::string name(100, 'n'), field = std::string(39, 'a') + "\u00e9" + std::string(100, 'b');
+  // The field's 81st and 82nd bytes are one character: the cut comes before it.
+  const std::string name(100, 'n'), field = std::string(80, 'a') + "\u00e9" + std::string(100, 'b');
   std::string text = "y," + name + "\n";
   for (int i = 0; i < 30; ++i) text += "1," + (i == 0 ? field : std::to_string(i)) + "\n";
   const auto warnings = warnings_of(text);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_EQ(warnings[0], "data file 'test.csv': column '" + std::string(60, 'n') +
+  EXPECT_EQ(warnings[0], "data file 'test.csv': column '" + std::string(81, 'n') +
                              "...' is read as text (a factor of 30 levels) because of 1 field that is not a number, '" +
-                             std::string(39, 'a') + "...' on line 2");
+                             std::string(80, 'a') + "...' on line 2");
   EXPECT_LE(warnings[0].size(), 300u);
 }
 
@@ -482,3 +482,33 @@ TEST(CsvReaderErrors, MissingFile) {
 }
 
 }  // namespace
+
+// ---- Fields with quotes anywhere, as R's scan reads them (issue 18 red team) ----------------
+
+// R 4.2.2, read.csv(text = ..., stringsAsFactors = TRUE): a field is its unquoted text and its
+// quoted sections one after another, so ` "2"` is the number 2 (a numeric column, not a factor
+// with the level ` "2"`), `x"y"z` is xyz, `ab""c` is abc, and `"x" ` keeps its space.
+TEST(CsvReaderQuotes, QuotedSectionsAnywhereInAFieldAreReadAsR) {
+  const auto d = parse("a,b,c\n1, \"x\", \"2\"\n2,x\"y\"z,3\n3,ab\"\"c,4\n4,\"x\" ,5\n5,\"y\"\"q\",6\n");
+  ASSERT_FALSE(d.column("c").is_factor());
+  EXPECT_EQ(d.column("c").numbers, (std::vector<double>{2, 3, 4, 5, 6}));
+  const auto& b = d.column("b");
+  ASSERT_TRUE(b.is_factor());
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < b.size(); ++i) labels.push_back(b.label(i));
+  EXPECT_EQ(labels, (std::vector<std::string>{" x", "xyz", "abc", "x ", "y\"q"}));
+}
+
+// R 4.2.2: names(read.csv(text = '" a b ", "c d" ,e"f"g, h \n1,2,3,4\n')) is
+// "X.a.b." "c.d" "efg" "h": the header loses the spaces around a name outside its quotes only.
+TEST(CsvReaderQuotes, HeaderNamesLoseOnlyTheSpacesOutsideTheirQuotes) {
+  const auto d = parse("\" a b \", \"c d\" ,e\"f\"g, h \n1,2,3,4\n");
+  std::vector<std::string> names;
+  for (const auto& c : d.all_columns()) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"X.a.b.", "c.d", "efg", "h"}));
+}
+
+// A quote opened in the middle of a field and never closed names the line it opens on.
+TEST(CsvReaderQuotes, AQuoteOpenedMidFieldAndNeverClosedNamesItsLine) {
+  EXPECT_EQ(error_of("a,b\n1,x\n2,y\"z\n3,w\n"), "data file 'test.csv': line 3: unterminated quoted field");
+}

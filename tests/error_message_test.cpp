@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
 #include "util/excerpt.hpp"
 #include "util/one_line.hpp"
@@ -77,3 +78,28 @@ TEST(ErrorMessages, OneLineCutsBetweenCharacters) {
 }
 
 }  // namespace
+
+// ---- Quoting sites (issue 18 clean-up) ------------------------------------------------------
+
+TEST(ErrorMessages, AFileNameIsQuotedAsItsEnd) {
+  EXPECT_EQ(quote_path("d.csv"), "'d.csv'");
+  const std::string path = "/" + std::string(200, 'd') + "/school.csv";
+  EXPECT_EQ(quote_path(path), "'..." + path.substr(path.size() - 80) + "'");
+  EXPECT_EQ(quote_path("a\nb.csv"), "'a\\nb.csv'");
+}
+
+TEST(ErrorMessages, AFormulaIsQuotedAroundItsPositionWithEscapes) {
+  // The window is around byte 150 of the text as written, whatever escapes come before it.
+  const std::string formula = "\n\n" + std::string(148, 'a') + "X" + std::string(200, 'b');
+  EXPECT_EQ(quote(formula, 150), "'..." + std::string(40, 'a') + "X" + std::string(40, 'b') + "...'");
+}
+
+// A data error with a control character in its file, field or key shows it escaped, on one line.
+TEST(ErrorMessages, DataErrorsQuoteTheirUserText) {
+  try {
+    lmm::read_csv("/nonexistent/a\nb.csv");
+    ADD_FAILURE() << "no error";
+  } catch (const lmm::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot open data file '/nonexistent/a\\nb.csv'");
+  }
+}

@@ -158,3 +158,21 @@ TEST(FormulaErrors, DeepNestingIsRefusedNotCrashed) {
 }
 
 }  // namespace
+
+namespace {
+
+// The 200 levels are the user's: parentheses, calls, signs and powers, one level each (it was a
+// third of that, three parser frames per parenthesis). The message points at the level past 200.
+TEST(FormulaErrors, NestingLevelsAreCountedAsWritten) {
+  const auto nested = [](int k) { return std::string(static_cast<std::size_t>(k), '(') + "x" + std::string(static_cast<std::size_t>(k), ')'); };
+  EXPECT_EQ(fixed_labels("y ~ " + nested(200) + " + (1 | g)"), (std::vector<std::string>{"x"}));
+  EXPECT_EQ(formula_error("y ~ " + nested(201) + " + (1 | g)").substr(0, 76),
+            "formula error at position 205: the formula nests deeper than 200 levels in '");
+  EXPECT_NE(formula_error("y ~ " + std::string(201, '-') + "x + (1 | g)").find("position 205: the formula nests deeper"),
+            std::string::npos);
+  std::string powers = "y ~ I(x";
+  for (int i = 0; i < 200; ++i) powers += "^x";
+  EXPECT_NE(formula_error(powers + ") + (1 | g)").find("position 406: the formula nests deeper"), std::string::npos);
+}
+
+}  // namespace

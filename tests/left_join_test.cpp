@@ -149,3 +149,20 @@ TEST(LeftJoinErrors, TextAndNumericKeysNameBothFiles) {
 }
 
 }  // namespace
+
+namespace {
+
+// A column both tables have is v.x and v.y after the join, as dplyr names them; the unsuffixed
+// name, which the user wrote before the join, says so instead of "no column named 'v'".
+TEST(LeftJoinErrors, AClashingColumnNamedWithoutItsSuffixPointsToBothSuffixes) {
+  const auto d = lmm::left_join(parse("g,v\na,1\nb,2\n", "obs.csv"), parse("g,v\na,3\nb,4\n", "groups.csv"), "g");
+  try {
+    d.column("v");
+    ADD_FAILURE() << "no error";
+  } catch (const lmm::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "no column named 'v' in the data (both tables of the join have it: use 'v.x' from "
+                                     "the data or 'v.y' from the joined file)");
+  }
+}
+
+}  // namespace

@@ -19,6 +19,9 @@ struct Column {
   std::vector<int> codes;           // kFactor: index into levels, -1 where missing
   std::vector<std::string> levels;  // kFactor: level labels in R's sort order
   std::vector<std::uint8_t> missing;  // 1 where the value is NA (both types)
+  // A text column of a file whose fields are mostly numbers: why it is text, as "1 field that is
+  // not a number, '1d5' on line 5" ("" for other columns), for a message that needs a number.
+  std::string text_because;
 
   std::size_t size() const { return missing.size(); }
   bool is_factor() const { return type == Type::kFactor; }

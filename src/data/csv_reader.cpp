@@ -16,13 +16,14 @@
 #include "data/r_number.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
+#include "util/excerpt.hpp"
 #include "util/parallel.hpp"
 
 namespace lmm {
 namespace {
 
 [[noreturn]] void fail(const std::string& source, const std::string& what) {
-  throw Error(ErrorKind::kInput, "data file '" + source + "': " + what);
+  throw Error(ErrorKind::kInput, "data file " + internal::quote_path(source) + ": " + what);
 }
 
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos. Runs of ASCII, the
@@ -56,22 +57,70 @@ std::size_t line_of(std::string_view text, std::size_t offset) {
 }
 
 // Where a split stopped: the offset after its last record, and the line there.
+// The field's spaces and tabs around it.
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The value of a field with quotes, from byte i of text, into `out`: its unquoted text and the
+// contents of its quoted sections, one after another (a doubled quote inside a section is a
+// quote), as R's scan() reads a field; with strip_white, without the spaces and tabs around it
+// outside the quotes. Leaves i at the byte after the field and line on the line it ends on.
+std::string_view unquote_field(std::string_view text, std::size_t& i, std::size_t& line, char delimiter,
+                               const std::string& source, std::string& out, bool strip_white) {
+  const char* s = text.data();
+  const std::size_t n = text.size();
+  out.clear();
+  std::size_t quoted_from = std::string::npos, quoted_to = 0;  // the bytes of out within quotes
+  while (i < n && s[i] != delimiter && s[i] != '\n' && s[i] != '\r') {
+    if (s[i] != '"') {
+      out += s[i++];
+      continue;
+    }
+    const std::size_t start_line = line;
+    quoted_from = std::min(quoted_from, out.size());
+    for (++i;; ++i) {
+      if (i >= n) fail(source, "line " + std::to_string(start_line) + ": unterminated quoted field");
+      if (s[i] == '"') {
+        if (i + 1 < n && s[i + 1] == '"') {
+          out += s[i++];
+          continue;
+        }
+        break;
+      }
+      line += s[i] == '\n';
+      out += s[i];
+    }
+    ++i;
+    quoted_to = out.size();
+  }
+  if (!strip_white) return out;
+  std::size_t begin = 0, end = out.size();
+  while (begin < quoted_from && (out[begin] == ' ' || out[begin] == '\t')) ++begin;
+  while (end > quoted_to && (out[end - 1] == ' ' || out[end - 1] == '\t')) --end;
+  return std::string_view(out).substr(begin, end - begin);
+}
+
 struct SplitEnd {
   std::size_t offset;
   std::size_t line;
 };
 
-// Splits text into records of fields (RFC 4180; as R reads files, a lone CR also ends a record,
-// blank lines are skipped, and spaces or tabs may follow a closing quote), text's first line
-// being first_line. Calls field(index, value) for each field, quoted values unquoted and their
-// doubled quotes undoubled (the view lives until the next call), and record(fields, line) after
-// each record, with the line it starts on; the split stops early when record() returns false.
-// Throws on an unterminated quote or text after a closing quote.
+// Splits text into records of fields as R's scan() reads them (RFC 4180 and more: a lone CR also
+// ends a record, blank lines are skipped, and a field is any run of unquoted text and quoted
+// sections, `x"y"z` being xyz and ` "2"` being " 2"), text's first line being first_line. Calls
+// field(index, value) for each field, its quoted sections unquoted and their doubled quotes
+// undoubled (the view lives until the next call), and record(fields, line) after each record,
+// with the line it starts on; the split stops early when record() returns false. With
+// strip_white (read.table's header), the spaces and tabs around a field outside its quotes are
+// dropped. Throws on an unterminated quote.
 template <typename OnField, typename OnRecord>
 SplitEnd split_records(std::string_view text, std::size_t first_line, char delimiter, const std::string& source,
-                       OnField&& field, OnRecord&& record) {
+                       OnField&& field, OnRecord&& record, bool strip_white = false) {
   std::array<bool, 256> ends_field{};  // the bytes that end an unquoted field
-  for (const char c : {delimiter, '\n', '\r'}) ends_field[static_cast<unsigned char>(c)] = true;
+  for (const char c : {delimiter, '\n', '\r', '"'}) ends_field[static_cast<unsigned char>(c)] = true;
   const char* s = text.data();
   const std::size_t n = text.size();
   std::string unescaped;
@@ -80,40 +129,14 @@ SplitEnd split_records(std::string_view text, std::size_t first_line, char delim
     const std::size_t record_line = line;
     std::size_t fields = 0;
     while (true) {
-      std::string_view value;
-      const bool quoted = i < n && s[i] == '"';
+      std::size_t j = i;
+      while (j < n && !ends_field[static_cast<unsigned char>(s[j])]) ++j;
+      const bool quoted = j < n && s[j] == '"';
+      std::string_view value = text.substr(i, j - i);
       if (quoted) {
-        const std::size_t start_line = line;
-        std::size_t j = i + 1;
-        bool escaped = false;
-        while (true) {
-          if (j >= n) fail(source, "line " + std::to_string(start_line) + ": unterminated quoted field");
-          if (s[j] == '"') {
-            if (j + 1 < n && s[j + 1] == '"') { escaped = true; j += 2; continue; }
-            break;
-          }
-          line += s[j] == '\n';
-          ++j;
-        }
-        value = text.substr(i + 1, j - i - 1);
-        if (escaped) {
-          unescaped.clear();
-          for (std::size_t k = 0; k < value.size(); ++k) {
-            unescaped += value[k];
-            if (value[k] == '"') ++k;
-          }
-          value = unescaped;
-        }
-        i = j + 1;
-        while (i < n && s[i] != delimiter && s[i] != '\n' && s[i] != '\r') {
-          if (s[i] != ' ' && s[i] != '\t')
-            fail(source, "line " + std::to_string(line) + ": text after a closing quote");
-          ++i;
-        }
+        value = unquote_field(text, i, line, delimiter, source, unescaped, strip_white);
       } else {
-        std::size_t j = i;
-        while (j < n && !ends_field[static_cast<unsigned char>(s[j])]) ++j;
-        value = text.substr(i, j - i);
+        if (strip_white) value = trim(value);
         i = j;
       }
       const bool more = i < n && s[i] == delimiter;
@@ -316,24 +339,6 @@ std::vector<LineRun> record_line_runs(std::string_view data, std::size_t first_l
   return runs;
 }
 
-// The field without the spaces and tabs around it.
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// A name of the header line as read.table reads it (scan's strip.white = TRUE): an unquoted
-// name loses its leading and trailing spaces and tabs, a quoted one is kept whole. A quoted
-// field's value starts after its opening quote or, with doubled quotes, outside the text; an
-// unquoted one after a delimiter or a line end.
-std::string header_name(std::string_view text, std::string_view value) {
-  const bool in_text = std::less_equal<>()(text.data(), value.data()) &&
-                       std::less_equal<>()(value.data(), text.data() + text.size());
-  const bool quoted = !in_text || (value.data() != text.data() && value.data()[-1] == '"');
-  return std::string(quoted ? value : trim(value));
-}
-
 // The line that data record `row` (from 0) starts on: a third split, up to that record.
 std::size_t line_of_row(std::string_view data, std::size_t first_line, const std::string& source,
                         const CsvOptions& options, std::size_t row) {
@@ -367,31 +372,31 @@ NumbersInText count_numbers(const std::vector<std::string>& text, const std::vec
   return count;
 }
 
-// At most `bytes` bytes of text (cut where a UTF-8 character begins), "..." marking a cut.
-std::string excerpt(std::string_view text, std::size_t bytes) {
-  if (text.size() <= bytes) return std::string(text);
-  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
-  return std::string(text.substr(0, bytes)) + "...";
+// Why a text column whose fields are mostly numbers (at least as many as the others) is text:
+// "1 field that is not a number, '1d5' on line 5" or "3 fields that are not numbers, the first
+// ..." (line_of(row) its line); "" for other columns.
+template <typename LineOf>
+std::string text_because(const NumbersInText& count, const std::vector<std::string>& text, LineOf&& line_of) {
+  if (count.others == 0 || count.numbers < count.others) return "";
+  const std::string first = internal::quote(text[count.first_other]) + " on line " +
+                            std::to_string(line_of(count.first_other));
+  return count.others == 1 ? "1 field that is not a number, " + first
+                           : std::to_string(count.others) + " fields that are not numbers, the first " + first;
 }
 
 // A text column that is very likely numbers spoiled by a few fields (a decimal comma, a typo, a
 // note): more than 20 levels, and at least 90% of its non-missing fields are numbers. R reads
 // such a column as text too, silently; lmm says so, naming the first field that is not a number
-// and its line (line_of(row)). "" when the rule does not apply.
-template <typename LineOf>
-std::string mostly_numbers_warning(const std::string& source, const Column& column,
-                                   const std::vector<std::string>& text, LineOf&& line_of) {
+// and its line. "" when the rule does not apply.
+std::string mostly_numbers_warning(const std::string& source, const Column& column, const NumbersInText& count) {
   constexpr std::size_t kManyLevels = 20;
   constexpr std::size_t kNumbersPerOther = 9;  // 90% numbers
-  if (column.levels.size() <= kManyLevels) return "";
-  const NumbersInText count = count_numbers(text, column.missing);
-  if (count.others == 0 || count.numbers < kNumbersPerOther * count.others) return "";
-  const std::string first = "'" + excerpt(text[count.first_other], 40) + "' on line " +
-                            std::to_string(line_of(count.first_other));
-  return "data file '" + source + "': column '" + excerpt(column.name, 60) + "' is read as text (a factor of " +
-         std::to_string(column.levels.size()) + " levels) because of " +
-         (count.others == 1 ? "1 field that is not a number, " + first
-                            : std::to_string(count.others) + " fields that are not numbers, the first " + first);
+  if (column.levels.size() <= kManyLevels || column.text_because.empty() ||
+      count.numbers < kNumbersPerOther * count.others)
+    return "";
+  return "data file " + internal::quote_path(source) + ": column " + internal::quote(column.name) +
+         " is read as text (a factor of " + std::to_string(column.levels.size()) + " levels) because of " +
+         column.text_because;
 }
 
 }  // namespace
@@ -409,10 +414,11 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
   if (const auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
     fail(source, "invalid UTF-8 at line " + std::to_string(line_of(text, bad)));
   std::vector<std::string> header;
+  // The header as read.table reads it: scan's strip.white = TRUE, so unquoted spaces around a name go.
   const SplitEnd header_end = split_records(
       text, 1, options.delimiter, source,
-      [&](std::size_t, std::string_view value) { header.emplace_back(header_name(text, value)); },
-      [](std::size_t, std::size_t) { return false; });
+      [&](std::size_t, std::string_view value) { header.emplace_back(value); },
+      [](std::size_t, std::size_t) { return false; }, /*strip_white=*/true);
   const std::string_view data = text.substr(header_end.offset);
   std::vector<Stretch> stretches = plan_stretches(data, header_end.line);
   std::vector<ColumnValues> columns(header.size());
@@ -466,9 +472,11 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
     } else {
       column.type = Column::Type::kFactor;
       internal::factor_from_text(text_of[c], column.missing, column.codes, column.levels);
-      const std::string warning = mostly_numbers_warning(source, column, text_of[c], [&](std::size_t row) {
+      const NumbersInText count = count_numbers(text_of[c], column.missing);
+      column.text_because = text_because(count, text_of[c], [&](std::size_t row) {
         return line_of_row(data, header_end.line, source, options, row);
       });
+      const std::string warning = mostly_numbers_warning(source, column, count);
       if (!warning.empty()) frame.add_warning(warning);
     }
     frame.add(std::move(column));
@@ -482,9 +490,9 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
 DataFrame read_csv(const std::string& path, const CsvOptions& options) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
-    throw Error(ErrorKind::kInput, "cannot read data file '" + path + "': it is a directory");
+    throw Error(ErrorKind::kInput, "cannot read data file " + internal::quote_path(path) + ": it is a directory");
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw Error(ErrorKind::kInput, "cannot open data file '" + path + "'");
+  if (!file) throw Error(ErrorKind::kInput, "cannot open data file " + internal::quote_path(path));
   const auto size = std::filesystem::file_size(path, ec);
   std::string content(ec ? std::size_t{1} << 16 : static_cast<std::size_t>(size) + 1, '\0');
   std::size_t used = 0;
@@ -493,7 +501,7 @@ DataFrame read_csv(const std::string& path, const CsvOptions& options) {
     if (used < content.size()) break;
     content.resize(content.size() * 2);
   }
-  if (std::ferror(file.get())) throw Error(ErrorKind::kInput, "cannot read data file '" + path + "'");
+  if (std::ferror(file.get())) throw Error(ErrorKind::kInput, "cannot read data file " + internal::quote_path(path));
   content.resize(used);
   return read_csv_text(content, path, options);
 }

@@ -22,6 +22,7 @@ Column take_rows(const Column& source, const std::vector<long>& rows, const std:
   out.header = header;
   out.type = source.type;
   out.levels = source.levels;
+  out.text_because = source.text_because;
   out.missing.resize(rows.size());
   if (source.is_factor()) out.codes.resize(rows.size()); else out.numbers.resize(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -36,11 +37,11 @@ Column take_rows(const Column& source, const std::vector<long>& rows, const std:
 
 // "data file 'school.csv'" (or "the joined data" for a frame not read from a file).
 std::string file_of(const DataFrame& frame, const char* otherwise) {
-  return frame.source().empty() ? otherwise : "data file '" + frame.source() + "'";
+  return frame.source().empty() ? otherwise : "data file " + internal::quote_path(frame.source());
 }
 
 std::string quoted_file(const DataFrame& frame, const char* otherwise) {
-  return frame.source().empty() ? otherwise : "'" + frame.source() + "'";
+  return frame.source().empty() ? otherwise : internal::quote_path(frame.source());
 }
 
 const char* kind_of(const Column& key) { return key.is_factor() ? "text" : "numeric"; }
@@ -71,9 +72,9 @@ std::unordered_map<std::string, long> rows_by_key(const DataFrame& right, const 
   for (std::size_t r = 0; r < right.rows(); ++r) {
     const auto [it, inserted] = rows.emplace(match_key(key, r), static_cast<long>(r));
     if (!inserted)
-      throw Error(ErrorKind::kInput, file_of(right, "the joined data") + ": key '" + internal::excerpt(key.name) +
-                                         "' value '" + internal::excerpt(key.label(r), 0, kValueRadius) +
-                                         "' appears on " + lines_of(right, static_cast<std::size_t>(it->second), r) +
+      throw Error(ErrorKind::kInput, file_of(right, "the joined data") + ": key " + internal::quote(key.name) +
+                                         " value " + internal::quote(key.label(r), 0, kValueRadius) +
+                                         " appears on " + lines_of(right, static_cast<std::size_t>(it->second), r) +
                                          "; a group-level table needs one row per key");
   }
   return rows;
@@ -85,9 +86,9 @@ std::unordered_map<std::string, long> rows_by_key(const DataFrame& right, const 
   const auto example = [](const Column& key) {
     std::size_t row = 0;
     while (row + 1 < key.size() && key.is_missing(row)) ++row;
-    return "'" + internal::excerpt(key.label(row), 0, kValueRadius) + "'";
+    return internal::quote(key.label(row), 0, kValueRadius);
   };
-  throw Error(ErrorKind::kInput, "join by '" + internal::excerpt(lkey.name) + "': no key of " +
+  throw Error(ErrorKind::kInput, "join by " + internal::quote(lkey.name) + ": no key of " +
                                      quoted_file(left, "the data") + " (such as " + example(lkey) +
                                      ") matches one of " + quoted_file(right, "the joined data") + " (such as " +
                                      example(rkey) + ")");
@@ -97,15 +98,15 @@ std::unordered_map<std::string, long> rows_by_key(const DataFrame& right, const 
 
 DataFrame left_join(const DataFrame& left, const DataFrame& right, const std::string& key) {
   if (!left.has(key))
-    throw Error(ErrorKind::kInput, "join key '" + internal::excerpt(key) + "' is not a column of the left data" +
+    throw Error(ErrorKind::kInput, "join key " + internal::quote(key) + " is not a column of the left data" +
                                        did_you_mean(left, key));
   if (!right.has(key))
-    throw Error(ErrorKind::kInput, "join key '" + internal::excerpt(key) + "' is not a column of the joined data" +
+    throw Error(ErrorKind::kInput, "join key " + internal::quote(key) + " is not a column of the joined data" +
                                        did_you_mean(right, key));
   const Column& lkey = left.column(key);
   const Column& rkey = right.column(key);
   if (lkey.is_factor() != rkey.is_factor())
-    throw Error(ErrorKind::kInput, "join key '" + internal::excerpt(key) + "' is " + kind_of(lkey) + " in " +
+    throw Error(ErrorKind::kInput, "join key " + internal::quote(key) + " is " + kind_of(lkey) + " in " +
                                        quoted_file(left, "the data") + " and " + kind_of(rkey) + " in " +
                                        quoted_file(right, "the joined data") + " (dplyr cannot join them either)");
 

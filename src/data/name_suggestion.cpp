@@ -1,5 +1,6 @@
-// Suggests a column for an unknown name: the same name but for case first, then the closest
-// spelling (Damerau-Levenshtein distance, adjacent transpositions counting one).
+// Suggests a column for an unknown name: the two suffixed columns of a join's clash first, then
+// the same name but for case, then the closest spelling (Damerau-Levenshtein distance, adjacent
+// transpositions counting one).
 #include "lmm/data_frame.hpp"
 
 #include <algorithm>
@@ -58,6 +59,10 @@ std::size_t distance_to(const std::string& name, const Column& column, std::size
 }  // namespace
 
 std::string did_you_mean(const DataFrame& data, const std::string& name) {
+  // A column that both tables of a join have is in the joined data twice, suffixed as dplyr does.
+  if (data.has(name + ".x") && data.has(name + ".y"))
+    return " (both tables of the join have it: use " + internal::quote(name + ".x") + " from the data or " +
+           internal::quote(name + ".y") + " from the joined file)";
   const std::string wanted = lower(name);
   const std::size_t limit = allowed_distance(name);
   const Column* best = nullptr;
@@ -69,7 +74,7 @@ std::string did_you_mean(const DataFrame& data, const std::string& name) {
       best_distance = d;
     }
   }
-  return best == nullptr ? "" : " (did you mean '" + internal::excerpt(best->name) + "'?)";
+  return best == nullptr ? "" : " (did you mean " + internal::quote(best->name) + "?)";
 }
 
 }  // namespace lmm

@@ -35,7 +35,7 @@ class Parser {
     if (!consume("~")) fail("expected '~' after the response");
     Expression rhs = parse_bar();
     skip_space();
-    if (pos_ < text_.size()) fail(std::string("unexpected '") + text_[pos_] + "'");
+    if (pos_ < text_.size()) fail("unexpected " + quote(std::string(1, text_[pos_])));
     if (!has_lhs) fail_at(tilde, "the formula has no response (left of '~')");
     Expression out = make_binary("~", std::move(lhs), std::move(rhs));
     out.position = tilde;
@@ -45,7 +45,7 @@ class Parser {
  private:
   [[noreturn]] void fail_at(std::size_t at, const std::string& what) const {
     throw Error(ErrorKind::kFormula, "formula error at position " + std::to_string(at + 1) + ": " + what +
-                                         " in '" + excerpt(text_, at) + "'");
+                                         " in " + quote(text_, at));
   }
   [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
 
@@ -62,9 +62,11 @@ class Parser {
     return true;
   }
 
+  // One level of nesting as the user counts them: a parenthesis, a call, a sign or a power, each
+  // opened at `at` (the parser's recursion per level is bounded, so its stack is too).
   struct DepthGuard {
-    explicit DepthGuard(Parser& p) : p(p) {
-      if (++p.depth_ > kMaxDepth) p.fail("the formula nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    DepthGuard(Parser& p, std::size_t at) : p(p) {
+      if (++p.depth_ > kMaxDepth) p.fail_at(at, "the formula nests deeper than " + std::to_string(kMaxDepth) + " levels");
     }
     ~DepthGuard() { --p.depth_; }
     Parser& p;
@@ -79,7 +81,6 @@ class Parser {
   }
 
   Expression parse_bar() {
-    DepthGuard guard(*this);
     Expression lhs = parse_sum();
     while (true) {
       skip_space();
@@ -124,10 +125,10 @@ class Parser {
   }
 
   Expression parse_unary() {
-    DepthGuard guard(*this);
     skip_space();
     const std::size_t at = pos_;
     if (consume("-") || consume("+")) {
+      DepthGuard guard(*this, at);
       Expression e;
       e.kind = Expression::Kind::kUnary;
       e.text = text_.substr(at, 1);
@@ -142,7 +143,10 @@ class Parser {
     Expression base = parse_primary();
     skip_space();
     const std::size_t at = pos_;
-    if (consume("^") || consume("**")) return binary("^", at, std::move(base), parse_unary());
+    if (consume("^") || consume("**")) {
+      DepthGuard guard(*this, at);
+      return binary("^", at, std::move(base), parse_unary());
+    }
     return base;
   }
 
@@ -150,12 +154,12 @@ class Parser {
   static bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || (c & 0x80); }
 
   Expression parse_primary() {
-    DepthGuard guard(*this);
     skip_space();
     const std::size_t at = pos_;
     if (pos_ >= text_.size()) fail("the formula ends where a term was expected");
     const char c = text_[pos_];
     if (c == '(') {
+      DepthGuard guard(*this, at);
       ++pos_;
       Expression inner = parse_bar();
       if (!consume(")")) fail("expected ')' to close the '(' at position " + std::to_string(at + 1));
@@ -177,7 +181,7 @@ class Parser {
       std::string literal = e.text;
       if (!literal.empty() && literal.back() == 'L') literal.pop_back();
       const auto r = std::from_chars(literal.data(), literal.data() + literal.size(), e.number);
-      if (r.ec != std::errc() || r.ptr != literal.data() + literal.size()) fail("'" + e.text + "' is not a number");
+      if (r.ec != std::errc() || r.ptr != literal.data() + literal.size()) fail(quote(e.text) + " is not a number");
       e.position = at;
       pos_ = end;
       return e;
@@ -197,17 +201,18 @@ class Parser {
       e.position = at;
       pos_ = end;
       if (consume("(")) {
+        DepthGuard guard(*this, at);
         e.kind = Expression::Kind::kCall;
         if (!consume(")")) {
           do {
             e.args.push_back(parse_bar());
           } while (consume(","));
-          if (!consume(")")) fail("expected ')' to close the call to " + e.text + "()");
+          if (!consume(")")) fail("expected ')' to close the call to " + quote(e.text + "()"));
         }
       }
       return e;
     }
-    fail(std::string("unexpected '") + c + "'");
+    fail("unexpected " + quote(std::string(1, c)));
   }
 
   const std::string& text_;

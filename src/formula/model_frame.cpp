@@ -14,7 +14,15 @@ namespace lmm::internal {
 namespace {
 
 [[noreturn]] void fail_var(const Expression& e, const std::string& what, ErrorKind kind = ErrorKind::kFormula) {
-  throw Error(kind, "formula term '" + excerpt(deparse(e)) + "': " + what);
+  throw Error(kind, "formula term " + quote(deparse(e)) + ": " + what);
+}
+
+// " because of 1 field that is not a number, '1d5' on line 5" for a column named by `e` that is
+// text only because of a few fields; "" otherwise.
+std::string because_of(const Expression& e, const DataFrame& data) {
+  if (e.kind != Expression::Kind::kName || !data.has(e.text)) return "";
+  const std::string& why = data.column(e.text).text_because;
+  return why.empty() ? "" : " because of " + why;
 }
 
 RawVariable from_column(const Column& c) {
@@ -45,7 +53,7 @@ RawVariable as_factor(RawVariable raw) {
 
 RawVariable evaluate(const Expression& e, const DataFrame& data) {
   if (e.kind == Expression::Kind::kName) {
-    if (!data.has(e.text)) fail_var(e, "no column named '" + excerpt(e.text) + "' in the data" + did_you_mean(data, e.text));
+    if (!data.has(e.text)) fail_var(e, "no column named " + quote(e.text) + " in the data" + did_you_mean(data, e.text));
     RawVariable raw = from_column(data.column(e.text));
     raw.var.name = e.text;  // as the formula writes it (`log y` or log.y), as its term labels do
     return raw;
@@ -71,7 +79,9 @@ RawVariable numeric_of(const Expression& e, const DataFrame& data) {
       return out;
     case Expression::Kind::kName: {
       RawVariable raw = evaluate(e, data);
-      if (raw.var.is_factor) fail_var(e, "column '" + e.text + "' is text (a factor) and cannot be used in arithmetic");
+      if (raw.var.is_factor)
+        fail_var(e, "column " + quote(e.text) + " is text (a factor)" + because_of(e, data) +
+                        " and cannot be used in arithmetic");
       return raw;
     }
     case Expression::Kind::kParen: return numeric_of(e.args[0], data);
@@ -92,7 +102,7 @@ RawVariable numeric_of(const Expression& e, const DataFrame& data) {
         else if (e.text == "*") r = x * y;
         else if (e.text == "/") r = x / y;
         else if (e.text == "^") r = std::pow(x, y);
-        else fail_var(e, "operator '" + e.text + "' is not arithmetic; wrap arithmetic in I()");
+        else fail_var(e, "operator " + quote(e.text) + " is not arithmetic; wrap arithmetic in I()");
       }
       return out;
     }
@@ -109,7 +119,7 @@ RawVariable numeric_of(const Expression& e, const DataFrame& data) {
       }
       const auto f = functions.find(e.text);
       if (f == functions.end() || e.args.size() != 1)
-        fail_var(e, "unsupported function '" + e.text + "' (supported: I, factor, log, log10, log2, log1p, exp, sqrt, abs)");
+        fail_var(e, "unsupported function " + quote(e.text) + " (supported: I, factor, log, log10, log2, log1p, exp, sqrt, abs)");
       out = numeric_of(e.args[0], data);
       out.var.name = deparse(e);
       for (double& v : out.var.values) v = f->second(v);
@@ -170,7 +180,7 @@ GroupingFactor make_grouping(const std::string& name, std::vector<Variable> part
   for (const Variable& p : parts) {
     const auto size = static_cast<std::uint64_t>(std::max<std::size_t>(1, p.levels.size()));
     if (radix > std::numeric_limits<std::uint64_t>::max() / size)
-      throw Error(ErrorKind::kModel, "grouping factor '" + name + "' has too many level combinations");
+      throw Error(ErrorKind::kModel, "grouping factor " + quote(name) + " has too many level combinations");
     radix *= size;
   }
   std::vector<std::uint64_t> key(n, 0);
@@ -232,7 +242,8 @@ ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
   };
   RawVariable response = use(spec.response, false);
   if (response.var.is_factor)
-    fail_var(spec.response, "the response is text (a factor); a linear mixed model needs a numeric response");
+    fail_var(spec.response, "the response is text (a factor)" + because_of(spec.response, data) +
+                                "; a linear mixed model needs a numeric response");
   std::vector<RawVariable> fixed;
   for (const Expression& e : spec.fixed.variables) fixed.push_back(use(e, false));
   std::vector<std::vector<RawVariable>> effects(spec.random.size()), groups(spec.random.size());

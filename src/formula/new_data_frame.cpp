@@ -12,7 +12,7 @@ namespace {
 // Every column an expression reads (names; function names are not columns).
 void require_columns(const Expression& e, const DataFrame& newdata) {
   if (e.kind == Expression::Kind::kName && !newdata.has(e.text))
-    throw Error(ErrorKind::kInput, "newdata has no column '" + excerpt(e.text) + "', which the model uses" +
+    throw Error(ErrorKind::kInput, "newdata has no column " + quote(e.text) + ", which the model uses" +
                                        did_you_mean(newdata, e.text));
   for (const Expression& arg : e.args) require_columns(arg, newdata);
 }
@@ -47,8 +47,8 @@ std::vector<Variable> new_data_variables(const TermList& terms, const std::vecto
     var.is_factor = model.is_factor;
     if (!model.is_factor) {
       if (raw.var.is_factor)
-        throw Error(ErrorKind::kInput, "newdata column '" + model.name +
-                                           "' is text (a factor), but the model was fit with it as a number");
+        throw Error(ErrorKind::kInput, "newdata column " + quote(model.name) +
+                                           " is text (a factor), but the model was fit with it as a number");
       var.values = std::move(raw.var.values);
       out.push_back(std::move(var));
       continue;
@@ -63,8 +63,8 @@ std::vector<Variable> new_data_variables(const TermList& terms, const std::vecto
       const std::string label = label_of(raw, i);
       const auto it = index.find(label);
       if (it == index.end())
-        throw Error(ErrorKind::kInput, "newdata row " + std::to_string(i + 1) + ": factor '" + model.name +
-                                           "' has new level '" + label + "', not among the " +
+        throw Error(ErrorKind::kInput, "newdata row " + std::to_string(i + 1) + ": factor " + quote(model.name) +
+                                           " has new level " + quote(label) + ", not among the " +
                                            std::to_string(model.levels.size()) + " levels the model was fit with");
       var.codes[i] = it->second;
     }

@@ -12,7 +12,7 @@ namespace lmm::internal {
 namespace {
 
 [[noreturn]] void fail(const Expression& e, const std::string& what) {
-  throw Error(ErrorKind::kFormula, "formula term '" + excerpt(deparse(e)) + "': " + what);
+  throw Error(ErrorKind::kFormula, "formula term " + quote(deparse(e)) + ": " + what);
 }
 
 // Terms of a sub-expression, with its say on the intercept: +1 added, -1 removed, 0 silent.
@@ -94,7 +94,7 @@ class Expander {
  private:
   Partial expand_binary(const Expression& e) {
     const std::string& op = e.text;
-    if (op == "|" || op == "||" || op == "~") fail(e, "'" + op + "' is not allowed inside a model term");
+    if (op == "|" || op == "||" || op == "~") fail(e, quote(op) + " is not allowed inside a model term");
     Partial a = expand(e.args[0]);
     if (op == "-") {
       Partial b = expand(e.args[1]);
@@ -145,7 +145,7 @@ class Expander {
       for (const Term& t : b.terms) all = join(all, t);
       out.terms = interact(a.terms, {all}, e);
     } else {
-      fail(e, "unknown operator '" + op + "'");
+      fail(e, "unknown operator " + quote(op));
     }
     return out;
   }
@@ -317,8 +317,8 @@ FormulaSpec analyze_formula(const std::string& formula) {
   const auto fixed = without_bars(rhs);
   spec.fixed = expand_terms(fixed ? *fixed : make_number(1));
   if (spec.random.empty())
-    throw Error(ErrorKind::kModel, "no random effects terms specified in formula '" + excerpt(formula) +
-                                       "' (write one as (1 | group))");
+    throw Error(ErrorKind::kModel, "no random effects terms specified in formula " + quote(formula) +
+                                       " (write one as (1 | group))");
   return spec;
 }
 

@@ -55,4 +55,18 @@ inline std::string escape_controls(const std::string& text) {
 // that embeds user text quotes it with this, so that no input makes a message longer than a line.
 inline std::string quote(const std::string& text) { return "'" + excerpt(escape_controls(text)) + "'"; }
 
+// The same, as an excerpt of `radius` characters either side of byte `at` of `text` (a position
+// in a formula; a shorter window for a value in a message that quotes several).
+inline std::string quote(const std::string& text, std::size_t at, std::size_t radius = kExcerptRadius) {
+  const std::size_t escaped_at = escape_controls(text.substr(0, std::min(at, text.size()))).size();
+  return "'" + excerpt(escape_controls(text), escaped_at, radius) + "'";
+}
+
+// A file name as a message quotes it: its end when it is long, where a path keeps the file's own
+// name ("'...ments/2024/site_tables/school.csv'").
+inline std::string quote_path(const std::string& path) {
+  const std::string escaped = escape_controls(path);
+  return "'" + excerpt(escaped, escaped.size() > kExcerptRadius ? escaped.size() - kExcerptRadius : 0) + "'";
+}
+
 }  // namespace lmm::internal
