@@ -81,6 +81,33 @@ TEST(ValueRange, ARandomEffectsColumnNamesItsTerm) {
             "overflows a double (magnitudes up to 1.3e154 can be used)");
 }
 
+TEST(ValueRange, SmallestUsableMagnitudeIsTheSquareRootOfTheSmallestNormalDouble) {
+  const double limit = lmm::internal::smallest_usable_magnitude();
+  EXPECT_TRUE(std::isnormal(limit * limit));
+  EXPECT_FALSE(std::isnormal(std::nextafter(limit, 0.0) * std::nextafter(limit, 0.0)));
+}
+
+// x * 1e-300: lme4 stops with "Downdated VtV is not positive definite" (and drifts from about
+// 1e-160 on); the rank check would drop the column as zero. A column with one tiny value among
+// others is data like any other.
+TEST(ValueRange, AColumnWhoseSquaresUnderflowIsADataError) {
+  std::vector<std::string> x;
+  for (const std::string& v : kX) x.push_back(column({std::stod(v) * 1e-300})[0]);
+  const auto [kind, message] = failure("y ~ x + (1 | g)", data(kY, x));
+  EXPECT_EQ(kind, lmm::ErrorKind::kInput);
+  EXPECT_EQ(message,
+            "fixed-effects column 'x' is too small to fit: its largest magnitude, 1.5e-300 in data row 12, has a "
+            "square that underflows a double (rescale it; magnitudes from 1.5e-154 can be used)");
+  std::vector<std::string> y;
+  for (const std::string& v : kY) y.push_back(column({std::stod(v) * 1e-200})[0]);
+  EXPECT_EQ(failure("y ~ x + (1 | g)", data(y, kX)).second,
+            "the response 'y' is too small to fit: its largest magnitude, 3.1e-200 in data row 11, has a square that "
+            "underflows a double (rescale it; magnitudes from 1.5e-154 can be used)");
+  auto one_tiny = kX;
+  one_tiny[3] = "1e-300";
+  EXPECT_EQ(failure("y ~ x + (1 | g)", data(kY, one_tiny)).second, "");
+}
+
 TEST(ValueRange, AConstantResponseIsAModelError) {
   const std::vector<std::string> y(12, "5");
   for (const char* formula : {"y ~ x + (1 | g)", "y ~ 0 + (1 | g)"}) {
@@ -123,8 +150,8 @@ TEST(ValueRange, AnEstimateThatIsNotFiniteIsNamed) {
   } catch (const lmm::Error& e) {
     EXPECT_EQ(e.kind(), lmm::ErrorKind::kModel);
     EXPECT_EQ(std::string(e.what()),
-              "the fit ended with a fixed effect 'x' that is not finite: the data's range defeats double precision "
-              "(rescale the variables)");
+              "the fit ended with a non-finite fixed effect 'x': the data's range defeats double precision (rescale "
+              "the variables)");
   }
   fit.fixef[1] = 2.0;
   EXPECT_NO_THROW(lmm::internal::check_estimates_finite(fit));

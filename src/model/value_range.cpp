@@ -13,19 +13,29 @@ namespace lmm::internal {
 using Eigen::Index;
 
 double largest_usable_magnitude() { return std::sqrt(std::numeric_limits<double>::max()); }
+double smallest_usable_magnitude() { return std::sqrt(std::numeric_limits<double>::min()); }
 
 namespace {
 
-// Refuses the first entry of `values` beyond the usable range; `what` names the variable.
+// Refuses the first entry of `values` beyond the usable range, and a column whose every value
+// is so small that its square underflows (lme4 drifts there, and errors from about 1e-300 on);
+// `what` names the variable.
 void check_entries(const Eigen::Ref<const Eigen::VectorXd>& values, const std::string& what, const ModelState& m) {
   const double limit = largest_usable_magnitude();
+  auto data_row = [&](Index i) { return std::to_string(m.frame.data_rows[static_cast<std::size_t>(i)] + 1); };
+  Index largest = -1;
   for (Index i = 0; i < values.size(); ++i) {
-    if (!(std::fabs(values[i]) > limit)) continue;
-    const std::size_t row = m.frame.data_rows[static_cast<std::size_t>(i)] + 1;
-    throw Error(ErrorKind::kInput, what + " has the value " + r_number_label(values[i]) + " in data row " +
-                                       std::to_string(row) +
-                                       ", too large to fit: its square overflows a double (magnitudes up to 1.3e154 can be used)");
+    const double magnitude = std::fabs(values[i]);
+    if (magnitude > limit)
+      throw Error(ErrorKind::kInput,
+                  what + " has the value " + r_number_label(values[i]) + " in data row " + data_row(i) +
+                      ", too large to fit: its square overflows a double (magnitudes up to 1.3e154 can be used)");
+    if (largest < 0 || magnitude > std::fabs(values[largest])) largest = i;
   }
+  if (largest < 0 || values[largest] == 0.0 || std::fabs(values[largest]) >= smallest_usable_magnitude()) return;
+  throw Error(ErrorKind::kInput, what + " is too small to fit: its largest magnitude, " + r_number_label(values[largest]) +
+                                     " in data row " + data_row(largest) +
+                                     ", has a square that underflows a double (rescale it; magnitudes from 1.5e-154 can be used)");
 }
 
 std::string quoted(const std::string& name) { return "'" + excerpt(name) + "'"; }
@@ -63,8 +73,8 @@ void check_estimates_finite(const FitResult& fit) {
     if (!std::isfinite(fit.fixef[k]) || !std::isfinite(fit.fixef_se[k]))
       what = "fixed effect " + quoted(fit.fixef_names[static_cast<std::size_t>(k)]);
   if (what.empty()) return;
-  throw Error(ErrorKind::kModel, "the fit ended with a " + what +
-                                     " that is not finite: the data's range defeats double precision (rescale the variables)");
+  throw Error(ErrorKind::kModel, "the fit ended with a non-finite " + what +
+                                     ": the data's range defeats double precision (rescale the variables)");
 }
 
 }  // namespace lmm::internal

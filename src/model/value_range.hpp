@@ -12,9 +12,13 @@ namespace lmm::internal {
 // The largest magnitude whose square is a finite double: sqrt(DBL_MAX), about 1.34e154.
 double largest_usable_magnitude();
 
+// The smallest magnitude whose square is a normal double: sqrt(DBL_MIN), about 1.49e-154.
+double smallest_usable_magnitude();
+
 // Throws lmm::Error (kInput) naming the variable, the value and its data row when the response,
 // a fixed-effects column or a random-effects column holds a magnitude above
-// largest_usable_magnitude().
+// largest_usable_magnitude(), or when none of its values reaches smallest_usable_magnitude()
+// and they are not all 0 (a column of zeros is lme4's rank-deficient column).
 void check_value_range(const ModelState& m);
 
 // Throws lmm::Error (kModel) when the response is constant, or when the fixed effects fit it
