@@ -176,3 +176,31 @@ TEST(FormulaErrors, NestingLevelsAreCountedAsWritten) {
 }
 
 }  // namespace
+
+// The response on the right-hand side, as R's model.matrix treats it: a term that is the
+// response alone is dropped (lme4 fits on, with R's two warnings), an interaction with it
+// stays and names the response first; in a random-effects term it is refused (lme4 stops with
+// "Downdated VtV is not positive definite" for (y | g)).
+TEST(ResponseOnTheRightHandSide, ATermThatIsTheResponseAloneIsDropped) {
+  const lmm::internal::FormulaSpec spec = lmm::internal::analyze_formula("log(y) ~ x + log(y) + x:log(y) + (1 | g)");
+  EXPECT_EQ(spec.dropped_response_term, 2);
+  ASSERT_EQ(spec.fixed.terms.size(), 2u);
+  EXPECT_EQ(spec.fixed.variable_names, (std::vector<std::string>{"log(y)", "x"}));
+  EXPECT_EQ(spec.fixed.terms[0], (lmm::internal::Term{1}));
+  EXPECT_EQ(spec.fixed.terms[1], (lmm::internal::Term{0, 1}));
+  EXPECT_EQ(lmm::internal::analyze_formula("y ~ x + (1 | g)").dropped_response_term, 0);
+}
+
+TEST(ResponseOnTheRightHandSide, InARandomEffectsTermItIsAModelError) {
+  for (const char* formula : {"y ~ x + (y | g)", "y ~ x + (0 + y || g)"}) {
+    try {
+      lmm::internal::analyze_formula(formula);
+      ADD_FAILURE() << formula << ": no error";
+    } catch (const lmm::Error& e) {
+      EXPECT_EQ(e.kind(), lmm::ErrorKind::kModel);
+      const std::string term = std::string(formula).find("||") != std::string::npos ? "(0 + y | g)" : "(y | g)";
+      EXPECT_EQ(std::string(e.what()), "the response 'y' is a variable of the random-effects term '" + term +
+                                           "': its random effects could fit it exactly");
+    }
+  }
+}

@@ -305,6 +305,49 @@ TermList expand_terms(const Expression& rhs) {
   return list;
 }
 
+namespace {
+
+// The index of the variable deparsed as `name`, or -1.
+int variable_index(const TermList& list, const std::string& name) {
+  const auto it = std::find(list.variable_names.begin(), list.variable_names.end(), name);
+  return it == list.variable_names.end() ? -1 : static_cast<int>(it - list.variable_names.begin());
+}
+
+// Removes the term that is the variable deparsed as `name` alone, as R's model.matrix leaves
+// it without columns ("an rhs term identical to the response generates nothing"); its position
+// from 1, or 0 when there is none.
+int drop_response_term(TermList& list, const std::string& name) {
+  const int v = variable_index(list, name);
+  const auto it = std::find(list.terms.begin(), list.terms.end(), Term{v});
+  if (v < 0 || it == list.terms.end()) return 0;
+  const int position = static_cast<int>(it - list.terms.begin()) + 1;
+  list.terms.erase(it);
+  return position;
+}
+
+// Makes the variable deparsed as `name` the first, as the response is among R's variables, so
+// that an interaction with it is named as R names it (`y ~ x * y` has y:x).
+void put_variable_first(TermList& list, const std::string& name) {
+  const int v = variable_index(list, name);
+  if (v <= 0) return;
+  const auto moved = [v](int i) { return i == v ? 0 : i < v ? i + 1 : i; };
+  std::rotate(list.variables.begin(), list.variables.begin() + v, list.variables.begin() + v + 1);
+  std::rotate(list.variable_names.begin(), list.variable_names.begin() + v, list.variable_names.begin() + v + 1);
+  for (Term& term : list.terms) {
+    for (int& i : term) i = moved(i);
+    std::sort(term.begin(), term.end());
+  }
+}
+
+void refuse_response_in_random_terms(const FormulaSpec& spec) {
+  for (const RandomTermSpec& term : spec.random)
+    if (variable_index(term.effects, spec.response_name) >= 0)
+      throw Error(ErrorKind::kModel, "the response " + quote(spec.response_name) + " is a variable of the random-effects term " +
+                                         quote(term.text) + ": its random effects could fit it exactly");
+}
+
+}  // namespace
+
 FormulaSpec analyze_formula(const std::string& formula) {
   const Expression tree = parse_formula(formula);
   FormulaSpec spec;
@@ -319,6 +362,9 @@ FormulaSpec analyze_formula(const std::string& formula) {
   if (spec.random.empty())
     throw Error(ErrorKind::kModel, "no random effects terms specified in formula " + quote(formula) +
                                        " (write one as (1 | group))");
+  spec.dropped_response_term = drop_response_term(spec.fixed, spec.response_name);
+  put_variable_first(spec.fixed, spec.response_name);
+  refuse_response_in_random_terms(spec);
   return spec;
 }
 

@@ -35,6 +35,10 @@ struct FormulaSpec {
   std::string response_name;
   TermList fixed;
   std::vector<RandomTermSpec> random;  // in the order written (not yet lme4's order)
+  // The fixed-effects term that was the response alone (`y ~ y + x`), dropped as R's
+  // model.matrix drops it (interactions with the response stay): its position among the terms,
+  // from 1, for R's warnings; 0 when there was none.
+  int dropped_response_term = 0;
 };
 
 TermList expand_terms(const Expression& rhs);
@@ -42,6 +46,9 @@ TermList expand_terms(const Expression& rhs);
 // lme4's expandDoubleVerts for one `(lhs || g)`: (1 | g) when lhs keeps its intercept, then
 // (0 + t | g) for each term t of lhs, joined by +.
 Expression expand_double_vert(const Expression& bar);
+// Throws lmm::Error (kModel) when the response is a variable of a random-effects term: the
+// random effects can then fit it exactly (lme4 stops with "Downdated VtV is not positive
+// definite", or warns of a failed optimization and reports a meaningless optimum).
 FormulaSpec analyze_formula(const std::string& formula);
 
 }  // namespace lmm::internal

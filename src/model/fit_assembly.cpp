@@ -122,6 +122,11 @@ FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const Op
   r.optimizer_status = opt.message;
   r.converged = opt.converged;
   r.optimizer_code = opt.converged ? 0 : opt.status;  // nloptwrap's conv
+  if (in.spec.dropped_response_term > 0) {  // R's two warnings from model.matrix
+    r.messages.push_back("the response appeared on the right-hand side and was dropped");
+    r.messages.push_back("problem with term " + std::to_string(in.spec.dropped_response_term) +
+                         " in model.matrix: no columns are assigned");
+  }
   if (!in.rank_message.empty()) r.messages.push_back(in.rank_message);
   if (!in.scale_message.empty()) r.messages.push_back(in.scale_message);
   if (!opt.converged)

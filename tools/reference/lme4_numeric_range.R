@@ -60,8 +60,14 @@ fit_case <- function(formula, data, reml) {
        messages = I(unique(c(as.character(unlist(m@optinfo$conv$lme4$messages)), msgs, warns))))
 }
 
+# The response on the right-hand side: R's model.matrix drops a term that is the response alone
+# (with two warnings) and keeps interactions with it, named with the response first.
+untransformed_only <- list(response_term = "y ~ y + (1 | g)", response_interaction = "y ~ z + x * y + (1 | g)")
+models <- c(models, untransformed_only)
+
 cases <- list()
 for (mid in names(models)) for (t in transforms) for (reml in c(TRUE, FALSE)) {
+  if (mid %in% names(untransformed_only) && t$id != "none") next
   d <- d0
   d[[t$column]] <- d[[t$column]] * t$scale + t$shift
   res <- fit_case(models[[mid]], d, reml)
