@@ -22,9 +22,14 @@ void DataOptions::add_to(CLI::App& app) {
   app.add_option("--data-name", name, "name shown on the summary's Data: line (default: the file's stem)");
 }
 
+std::vector<std::string>& deferred_warnings() {
+  static std::vector<std::string> warnings;
+  return warnings;
+}
+
 DataFrame read_data_file(const std::string& path) {
   DataFrame frame = read_csv(path);
-  for (const std::string& w : frame.warnings()) std::cerr << "lmm: warning: " << internal::one_line(w) << "\n";
+  for (const std::string& w : frame.warnings()) deferred_warnings().push_back(internal::one_line(w));
   return frame;
 }
 

@@ -15,8 +15,12 @@
 
 namespace lmm::cli {
 
-// read_csv, printing what it noticed (DataFrame::warnings) on stderr as "lmm: warning: ...".
+// read_csv, keeping what it noticed (DataFrame::warnings) for deferred_warnings().
 DataFrame read_data_file(const std::string& path);
+// The reader's warnings so far, one line each, held back until the command succeeds: a failure
+// prints its one error line and nothing else (the errors that a spoiled column causes name its
+// first field themselves).
+std::vector<std::string>& deferred_warnings();
 
 // --data FILE [--join FILE --by COL]... [--factor COL[,COL...]]
 struct DataOptions {

@@ -83,8 +83,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    for (const Command& c : commands)
-      if (app.got_subcommand(c.name)) return c.run();
+    for (const Command& c : commands) {
+      if (!app.got_subcommand(c.name)) continue;
+      const int status = c.run();
+      if (status == 0)
+        for (const std::string& w : lmm::cli::deferred_warnings()) std::cerr << "lmm: warning: " << w << "\n";
+      return status;
+    }
   } catch (const lmm::Error& e) {
     std::cerr << "lmm: error: " << e.what() << "\n";
     return exit_code(e.kind());

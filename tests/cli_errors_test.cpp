@@ -339,6 +339,11 @@ TEST(UnusualInput, AColumnSpoiledByAFewFieldsIsNamedInAWarning) {
                        ": column 'dose' is read as text (a factor of 30 levels) because of 1 field that is not a "
                        "number, '3,5' on line 5\n");
   EXPECT_NE(r.out.find("Linear mixed model fit by REML"), std::string::npos) << r.out;
+  // A run that fails prints its error line alone: the warning is held back until success.
+  const CliRun failed = lmm_cli("fit 'y ~ x + (1 | nosuch)' --data " + path);
+  EXPECT_EQ(failed.status, 4) << failed.err;
+  EXPECT_EQ(std::count(failed.err.begin(), failed.err.end(), '\n'), 1) << failed.err;
+  EXPECT_EQ(failed.err.rfind("lmm: error: ", 0), 0u) << failed.err;
 }
 
 TEST(UnusualInput, RankDeficientFixedEffectsDropColumnsWithAMessage) {
