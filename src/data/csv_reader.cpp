@@ -13,6 +13,7 @@
 
 #include "data/level_order.hpp"
 #include "data/r_names.hpp"
+#include "data/numbers_in_text.hpp"
 #include "data/r_number.hpp"
 #include "lmm/data_frame.hpp"
 #include "lmm/error.hpp"
@@ -352,53 +353,6 @@ std::size_t line_of_row(std::string_view data, std::size_t first_line, const std
   return line;
 }
 
-// A text column's fields that are numbers and that are not (blank fields are neither), and
-// the first that is not.
-struct NumbersInText {
-  std::size_t numbers = 0, others = 0;
-  std::size_t first_other = 0;  // its row
-};
-
-NumbersInText count_numbers(const std::vector<std::string>& text, const std::vector<std::uint8_t>& missing) {
-  NumbersInText count;
-  for (std::size_t row = 0; row < text.size(); ++row) {
-    double value = 0.0;
-    if (missing[row]) continue;
-    const internal::FieldReading reading = read_number(text[row], value);
-    if (reading == internal::FieldReading::kNumber) ++count.numbers;
-    if (reading != internal::FieldReading::kText) continue;
-    if (count.others++ == 0) count.first_other = row;
-  }
-  return count;
-}
-
-// Why a text column whose fields are mostly numbers (at least as many as the others) is text:
-// "1 field that is not a number, '1d5' on line 5" or "3 fields that are not numbers, the first
-// ..." (line_of(row) its line); "" for other columns.
-template <typename LineOf>
-std::string text_because(const NumbersInText& count, const std::vector<std::string>& text, LineOf&& line_of) {
-  if (count.others == 0 || count.numbers < count.others) return "";
-  const std::string first = internal::quote(text[count.first_other]) + " on line " +
-                            std::to_string(line_of(count.first_other));
-  return count.others == 1 ? "1 field that is not a number, " + first
-                           : std::to_string(count.others) + " fields that are not numbers, the first " + first;
-}
-
-// A text column that is very likely numbers spoiled by a few fields (a decimal comma, a typo, a
-// note): more than 20 levels, and at least 90% of its non-missing fields are numbers. R reads
-// such a column as text too, silently; lmm says so, naming the first field that is not a number
-// and its line. "" when the rule does not apply.
-std::string mostly_numbers_warning(const std::string& source, const Column& column, const NumbersInText& count) {
-  constexpr std::size_t kManyLevels = 20;
-  constexpr std::size_t kNumbersPerOther = 9;  // 90% numbers
-  if (column.levels.size() <= kManyLevels || column.text_because.empty() ||
-      count.numbers < kNumbersPerOther * count.others)
-    return "";
-  return "data file " + internal::quote_path(source) + ": column " + internal::quote(column.name) +
-         " is read as text (a factor of " + std::to_string(column.levels.size()) + " levels) because of " +
-         column.text_because;
-}
-
 }  // namespace
 
 // The header first; then the data records, split and parsed as numbers straight into their
@@ -472,11 +426,11 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
     } else {
       column.type = Column::Type::kFactor;
       internal::factor_from_text(text_of[c], column.missing, column.codes, column.levels);
-      const NumbersInText count = count_numbers(text_of[c], column.missing);
-      column.text_because = text_because(count, text_of[c], [&](std::size_t row) {
+      const internal::NumbersInText count = internal::count_numbers(text_of[c], column.missing);
+      column.text_because = internal::text_because(count, text_of[c], [&](std::size_t row) {
         return line_of_row(data, header_end.line, source, options, row);
       });
-      const std::string warning = mostly_numbers_warning(source, column, count);
+      const std::string warning = internal::mostly_numbers_warning(source, column, count);
       if (!warning.empty()) frame.add_warning(warning);
     }
     frame.add(std::move(column));
