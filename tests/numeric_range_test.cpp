@@ -77,7 +77,7 @@ double implied_objective(const json& c, double objective) {
 double implied_fixef(const json& c, const std::string& name, const json& fixef) {
   const std::string column = c["column"].get<std::string>();
   const double shift = number(c["shift"]), scale = number(c["scale"]);
-  if (name == "(Intercept)")
+  if (name == "(Intercept)" && shift != 0.0)
     return number(fixef[name]) + (column == "y" ? shift : -shift / scale * number(fixef[column]));
   return name == column ? number(fixef[name]) / scale : number(fixef[name]);
 }
