@@ -426,8 +426,8 @@ DataFrame read_csv_text(const std::string& content, const std::string& source, c
     } else {
       column.type = Column::Type::kFactor;
       internal::factor_from_text(text_of[c], column.missing, column.codes, column.levels);
-      const internal::NumbersInText count = internal::count_numbers(text_of[c], column.missing);
-      column.text_because = internal::text_because(count, text_of[c], [&](std::size_t row) {
+      const internal::NumbersInText count = internal::count_numbers(column);
+      column.text_because = internal::text_because(count, column, [&](std::size_t row) {
         return line_of_row(data, header_end.line, source, options, row);
       });
       const std::string warning = internal::mostly_numbers_warning(source, column, count);

@@ -20,12 +20,13 @@ struct NumbersInText {
   std::size_t first_other = 0;  // its row
 };
 
-NumbersInText count_numbers(const std::vector<std::string>& text, const std::vector<std::uint8_t>& missing);
+// From the factor's levels and codes: each level's text is a field's text.
+NumbersInText count_numbers(const Column& column);
 
 // Why a text column whose fields are mostly numbers (at least as many as the others) is text:
 // "1 field that is not a number, '1d5' on line 5" or "3 fields that are not numbers, the first
 // ..." (line_of(row) its line, asked for the first only); "" for other columns.
-std::string text_because(const NumbersInText& count, const std::vector<std::string>& text,
+std::string text_because(const NumbersInText& count, const Column& column,
                          const std::function<std::size_t(std::size_t)>& line_of);
 
 // A text column that is very likely numbers spoiled by a few fields (a decimal comma, a typo, a

@@ -21,20 +21,23 @@ namespace {
 // is so small that its square underflows (lme4 drifts there, and errors from about 1e-300 on);
 // `what` names the variable.
 void check_entries(const Eigen::Ref<const Eigen::VectorXd>& values, const std::string& what, const ModelState& m) {
-  const double limit = largest_usable_magnitude();
+  if (values.size() == 0) return;
+  const double largest = values.cwiseAbs().maxCoeff();  // one vectorized pass; the scans below only on refusal
+  const bool too_large = largest > largest_usable_magnitude();
+  const bool too_small = largest > 0.0 && largest < smallest_usable_magnitude();
+  if (!too_large && !too_small) return;
   auto data_row = [&](Index i) { return std::to_string(m.frame.data_rows[static_cast<std::size_t>(i)] + 1); };
-  Index largest = -1;
-  for (Index i = 0; i < values.size(); ++i) {
-    const double magnitude = std::fabs(values[i]);
-    if (magnitude > limit)
-      throw Error(ErrorKind::kInput,
-                  what + " has the value " + r_number_label(values[i]) + " in data row " + data_row(i) +
-                      ", too large to fit: its square overflows a double (magnitudes up to 1.3e154 can be used)");
-    if (largest < 0 || magnitude > std::fabs(values[largest])) largest = i;
+  if (too_large) {
+    Index i = 0;
+    while (!(std::fabs(values[i]) > largest_usable_magnitude())) ++i;
+    throw Error(ErrorKind::kInput,
+                what + " has the value " + r_number_label(values[i]) + " in data row " + data_row(i) +
+                    ", too large to fit: its square overflows a double (magnitudes up to 1.3e154 can be used)");
   }
-  if (largest < 0 || values[largest] == 0.0 || std::fabs(values[largest]) >= smallest_usable_magnitude()) return;
-  throw Error(ErrorKind::kInput, what + " is too small to fit: its largest magnitude, " + r_number_label(values[largest]) +
-                                     " in data row " + data_row(largest) +
+  Index i = 0;
+  while (i + 1 < values.size() && std::fabs(values[i]) != largest) ++i;
+  throw Error(ErrorKind::kInput, what + " is too small to fit: its largest magnitude, " + r_number_label(values[i]) +
+                                     " in data row " + data_row(i) +
                                      ", has a square that underflows a double (rescale it; magnitudes from 1.5e-154 can be used)");
 }
 
