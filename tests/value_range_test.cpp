@@ -158,3 +158,16 @@ TEST(ValueRange, AnEstimateThatIsNotFiniteIsNamed) {
 }
 
 }  // namespace
+
+namespace {
+
+// One response value of 1e15 among values near 1 (an outlier, not an exact fit): the bound is
+// per row, so the other rows' residuals are not taken for rounding of y's largest magnitude
+// (the bound against max |y| refused this as "fit exactly").
+TEST(ValueRange, AnOutlierIsNotAnExactFit) {
+  auto y = kY;
+  y[5] = "1e15";
+  EXPECT_EQ(failure("y ~ x + (1 | g)", data(y, kX)).second, "");
+}
+
+}  // namespace

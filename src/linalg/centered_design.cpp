@@ -107,6 +107,24 @@ void take_out_least_squares_fit(const VectorXd& y, Index intercept, CenteredDesi
   }
 }
 
+// Whether every residual is rounding error of its own row: within 8 (p + 1) units of
+// |y_i| + sum_k |x_ik b_k|, what forming y_i - x_i'b can lose. Row by row, so that one huge
+// value a column isolates does not make the other rows' residuals look like rounding. A bound
+// over all rows comes first: data that varies pays one pass over the residual.
+bool fits_exactly(const VectorXd& y, const CenteredDesign& d) {
+  const Index p = d.t.cols();
+  const auto xc = d.xy.leftCols(p);
+  const auto residual = d.xy.col(p);
+  const double units = 8.0 * static_cast<double>(p + 1) * std::numeric_limits<double>::epsilon();
+  const double largest_fit = (xc.cwiseAbs().colwise().maxCoeff().transpose().array() * d.b.array().abs()).sum();
+  if (!(residual.lpNorm<Eigen::Infinity>() <= units * (y.lpNorm<Eigen::Infinity>() + largest_fit))) return false;
+  for (Index i = 0; i < y.size(); ++i) {
+    const double scale = std::fabs(y[i]) + (xc.row(i).cwiseAbs().transpose().array() * d.b.array().abs()).sum();
+    if (!(std::fabs(residual[i]) <= units * scale)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 CenteredDesign center_design(const MatrixXd& x, const VectorXd& y) {
@@ -120,8 +138,7 @@ CenteredDesign center_design(const MatrixXd& x, const VectorXd& y) {
   if (x.rows() > 0 && x.cols() > 0 && orthonormalize_columns(d)) orthonormalize_columns(d);
   take_out_least_squares_fit(y, intercept, d);
   auto residual = d.xy.col(x.cols());
-  d.exact_fit = x.cols() > 0 && x.rows() > 0 &&
-                residual.lpNorm<Eigen::Infinity>() <= 8.0 * std::numeric_limits<double>::epsilon() * y.lpNorm<Eigen::Infinity>();
+  d.exact_fit = x.cols() > 0 && x.rows() > 0 && fits_exactly(y, d);
   d.y_scale = power_of_two_scale(residual);
   residual /= d.y_scale;
   return d;

@@ -24,12 +24,10 @@ struct CenteredDesign {
   Eigen::VectorXd b;         // p: the least-squares fit taken out of y, in the basis of X_c
   double y_scale = 1.0;      // a power of two
   double log_abs_det_t = 0.0;
-  // The fixed effects fit y exactly: every residual within 8 units of rounding of y's largest
-  // magnitude (a constant y with an intercept among them). Never with p = 0.
+  // The fixed effects fit y exactly: every residual within 8 (p + 1) units of rounding of its
+  // row's |y_i| + sum_k |x_ik b_k| (a constant y with an intercept among them). Never with p = 0.
   bool exact_fit = false;
 
-  // beta in X's basis from the coefficients fitted to the scaled residual in X_c's.
-  Eigen::VectorXd beta(const Eigen::VectorXd& fitted) const { return t * (b + y_scale * fitted); }
 };
 
 CenteredDesign center_design(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
