@@ -54,7 +54,6 @@ void ConfintCommand::add_to(CLI::App& app) {
 
 int ConfintCommand::run() const {
   const LinearMixedModel model(formula, data.load());
-  const FitResult fit = fit_model(model, ml);
   ConfintOptions options;
   options.method = method == "wald" ? IntervalMethod::kWald : method == "boot" ? IntervalMethod::kBootstrap
                                                                                 : IntervalMethod::kProfile;
@@ -63,7 +62,8 @@ int ConfintCommand::run() const {
   options.nsim = nsim;
   options.seed = seed;
   options.threads = threads;
-  check_confint_options(model, options);
+  check_confint_options(model, options);  // before the fit: a bad --parm costs no fit
+  const FitResult fit = fit_model(model, ml);
   if (options.method != IntervalMethod::kWald) print_threads_note(threads);
   if (options.method == IntervalMethod::kBootstrap) options.progress = progress_bar("bootstrap", progress);
   if (format == "text" && options.method != IntervalMethod::kWald)

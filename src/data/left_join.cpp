@@ -84,10 +84,11 @@ std::unordered_map<std::string, long> rows_by_key(const DataFrame& right, const 
 [[noreturn]] void fail_no_match(const DataFrame& left, const Column& lkey, const DataFrame& right,
                                 const Column& rkey) {
   const auto example = [](const Column& key) {
+    if (key.size() == 0) return std::string("no rows");
     std::size_t row = 0;
     while (row + 1 < key.size() && key.is_missing(row)) ++row;
     return internal::quote(key.label(row), 0, kValueRadius);
-  };
+  };  // "such as no rows" reads oddly, but only the library can join a table without rows
   throw Error(ErrorKind::kInput, "join by " + internal::quote(lkey.name) + ": no key of " +
                                      quoted_file(left, "the data") + " (such as " + example(lkey) +
                                      ") matches one of " + quoted_file(right, "the joined data") + " (such as " +

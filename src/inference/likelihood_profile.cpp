@@ -76,7 +76,7 @@ double LikelihoodProfile::varpar_deviance(const std::vector<double>& sdcor) {
 double LikelihoodProfile::fixef_deviance(std::size_t j, double value, const std::vector<double>& theta) {
   if (!deviance_.factor(theta)) return kInf;
   const BlockedCholesky& l = deviance_.cholesky();
-  const Eigen::VectorXd w = l.fixed_factor_inverse().col(static_cast<Eigen::Index>(j));
+  const Eigen::VectorXd w = l.fixed_factor_inverse_column(static_cast<int>(j));
   const double shift = value - l.fixed_effects()[static_cast<Eigen::Index>(j)];
   const double r2 = l.pwrss() + shift * shift / w.squaredNorm();
   return l.log_det_random() + n_ * (1.0 + std::log(2.0 * std::numbers::pi * r2 / n_));

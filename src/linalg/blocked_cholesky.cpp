@@ -707,6 +707,12 @@ MatrixXd BlockedCholesky::fixed_factor_inverse() const {
   return w;
 }
 
+Eigen::VectorXd BlockedCholesky::fixed_factor_inverse_column(int j) const {
+  Eigen::VectorXd w = basis_.row(j).transpose();
+  l22_.block(m_re_, m_re_, p_, p_).triangularView<Eigen::Lower>().solveInPlace(w);
+  return w;
+}
+
 Eigen::VectorXd BlockedCholesky::centered_fixed_effects() const {
   // The last p unknowns of L22_lead' [u_rest; beta] = c depend on the X block of L22 only.
   Eigen::VectorXd beta = l22_.row(m_re_ + p_).segment(m_re_, p_).transpose();

@@ -66,6 +66,8 @@ class BlockedCholesky {
   // W (p x p) with (X' V^-1 X)^{-1} = W' W, so vcov(beta) = sigma^2 W' W: the inverse of R_X'
   // (lower triangular where the intercept is the first column), formed from the centred basis.
   Eigen::MatrixXd fixed_factor_inverse() const;
+  // Its column j alone (one triangular solve): V_jj = sigma^2 |w_j|^2, as profiles need it.
+  Eigen::VectorXd fixed_factor_inverse_column(int j) const;
 
   int nfixed() const { return p_; }
   // Whether the fixed effects fit y exactly (CenteredDesign::exact_fit): no residual is left.
