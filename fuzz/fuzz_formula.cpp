@@ -99,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     if (design_cells(spec, frame) > 1e6) return 0;
     const lmm::LinearMixedModel model(formula, data());
     LMM_FUZZ_CHECK(model.nobs() == frame.nobs);
-    const auto& start = model.state().deviance->start();
+    const auto& start = model.state().start;
     const double objective = model.objective(start, true);
     LMM_FUZZ_CHECK(!std::isnan(objective));
   } catch (const lmm::Error&) {

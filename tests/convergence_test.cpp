@@ -12,6 +12,7 @@
 #include "lmm/lmm.hpp"
 #include "model/convergence_check.hpp"
 #include "model/model_state.hpp"
+#include "model/profiled_deviance.hpp"
 
 namespace lmm {
 namespace {
@@ -110,7 +111,7 @@ INSTANTIATE_TEST_SUITE_P(Lme4, AtLme4Theta,
 // The fit spreads deriv12()'s points over threads, each worker with its own copy of the
 // deviance: every value must be the one a single evaluation gives, to the last bit.
 void expect_points_on_threads_match(const LinearMixedModel& model, bool reml, const std::vector<double>& theta) {
-  internal::ProfiledDeviance& deviance = *model.state().deviance;
+  internal::ProfiledDeviance deviance(model.state());
   const internal::BatchObjective on_threads = [&](const std::vector<std::vector<double>>& points) {
     const std::vector<double> values = deviance.at_points(points, reml, 2, 0.0);  // always on 2 threads
     for (std::size_t i = 0; i < points.size(); ++i) EXPECT_EQ(values[i], model.objective(points[i], reml)) << i;
@@ -138,9 +139,10 @@ TEST(CentralDerivatives, PointsWithADenseBlockGiveTheValuesOfOneEvaluation) {
   DataFrame data = read_csv("../shared/data/InstEval.csv");
   for (const char* f : {"s", "d", "dept", "service"}) data.declare_factor(f);
   const LinearMixedModel model("y ~ 1 + service + (1 | s) + (1 | d) + (1 | dept)", data);
-  std::vector<std::vector<double>> points(5, model.state().deviance->start());
+  std::vector<std::vector<double>> points(5, model.state().start);
   for (std::size_t i = 1; i < points.size(); ++i) points[i][i % 3] *= 1.0 + 0.1 * static_cast<double>(i);
-  const std::vector<double> values = model.state().deviance->at_points(points, true, 2, 0.0);
+  internal::ProfiledDeviance deviance(model.state());
+  const std::vector<double> values = deviance.at_points(points, true, 2, 0.0);
   for (std::size_t i = 0; i < points.size(); ++i) EXPECT_EQ(values[i], model.objective(points[i], true)) << i;
 }
 
@@ -151,7 +153,7 @@ TEST(CentralDerivatives, PointsWithADenseBlockGiveTheValuesOfOneEvaluation) {
 TEST(CentralDerivatives, DevianceStaysFactoredAtTheFirstPoint) {
   const json& c = derivs_case("sleepstudy_REML");
   const LinearMixedModel model(c["formula"].get<std::string>(), case_data(c));
-  internal::ProfiledDeviance& deviance = *model.state().deviance;
+  internal::ProfiledDeviance deviance(model.state());
   const std::vector<double> theta = c["result"]["theta"].get<std::vector<double>>();
   std::vector<std::vector<double>> points(4, theta);
   for (std::size_t i = 1; i < points.size(); ++i) points[i][i % theta.size()] *= 1.0 + 0.01 * static_cast<double>(i);
@@ -178,7 +180,7 @@ TEST(FitDiagnostics, EstimatesAreThoseOfAFreshFactorAtTheOptimum) {
     const DataFrame data = case_data(c);
     const FitResult fit = LinearMixedModel(c["formula"].get<std::string>(), data).fit(case_options(c));
     const LinearMixedModel fresh(c["formula"].get<std::string>(), data);
-    const internal::ConditionalEstimates est = fresh.state().deviance->estimates(fit.theta, fit.reml);
+    const internal::ConditionalEstimates est = internal::ProfiledDeviance(fresh.state()).estimates(fit.theta, fit.reml);
     EXPECT_EQ(fit.objective, est.objective) << id;
     EXPECT_EQ(fit.fixef, est.beta) << id;
     EXPECT_EQ(fit.sigma, est.sigma) << id;

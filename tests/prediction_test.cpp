@@ -12,6 +12,7 @@
 #include "cli_run.hpp"
 #include "lmm/lmm.hpp"
 #include "model/model_state.hpp"
+#include "model/profiled_deviance.hpp"
 #include "seed_data.hpp"
 
 namespace {
@@ -265,9 +266,10 @@ INSTANTIATE_TEST_SUITE_P(Lme4, RanefGolden, ::testing::Range<std::size_t>(0, 4),
 void expect_blocks_match_dense_inverse(const std::string& formula) {
   const Fitted& f = fitted(formula);
   const lmm::internal::ModelState& m = f.model.state();
-  ASSERT_TRUE(m.deviance->factor(f.fit.theta));
-  const std::vector<Eigen::MatrixXd> blocks = m.deviance->cholesky().random_effects_inverse_blocks();
-  const std::vector<Eigen::MatrixXd> factors = m.deviance->relative_factors(f.fit.theta);
+  lmm::internal::ProfiledDeviance deviance(m);
+  ASSERT_TRUE(deviance.factor(f.fit.theta));
+  const std::vector<Eigen::MatrixXd> blocks = deviance.cholesky().random_effects_inverse_blocks();
+  const std::vector<Eigen::MatrixXd> factors = deviance.relative_factors(f.fit.theta);
   Eigen::Index q = 0;
   for (const auto& t : m.terms) q += t.nranef();
   const auto n = static_cast<Eigen::Index>(m.frame.nobs);

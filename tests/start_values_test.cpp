@@ -32,7 +32,7 @@ TEST_P(Lme4Start, MatchesLme4) {
     data = lmm::left_join(data, lmm::read_csv(j["file"].get<std::string>()), j["by"].get<std::string>());
   for (const json& f : c["factors"]) data.declare_factor(f.get<std::string>());
   const lmm::LinearMixedModel model(c["formula"].get<std::string>(), data);
-  const std::vector<double>& got = model.state().deviance->start();
+  const std::vector<double>& got = model.state().start;
   const auto want = c["start"].get<std::vector<double>>();
   ASSERT_EQ(got.size(), want.size());
   // Both sides sum in long double as R's mean() and var() do; what is left is the order of the

@@ -14,6 +14,7 @@ namespace lmm {
 
 namespace internal {
 struct ModelState;
+class DeviancePool;
 }
 
 class LinearMixedModel {
@@ -25,7 +26,8 @@ class LinearMixedModel {
   LinearMixedModel(LinearMixedModel&&) noexcept;
   LinearMixedModel& operator=(LinearMixedModel&&) noexcept;
 
-  // Optimizes the profiled REML criterion or deviance over theta with BOBYQA.
+  // Optimizes the profiled REML criterion or deviance over theta with BOBYQA. Like every const
+  // member, safe to call from several threads at once.
   FitResult fit(const FitOptions& options = {}) const;
 
   // The profiled objective at theta (REML criterion or deviance); +inf when not defined.
@@ -46,6 +48,9 @@ class LinearMixedModel {
  private:
   explicit LinearMixedModel(std::unique_ptr<internal::ModelState> state);
   std::unique_ptr<internal::ModelState> impl_;
+  // Factor workspaces for fit() and objective(), one per concurrent call: the model itself is
+  // read-only, so one const model may be used from several threads at once.
+  std::unique_ptr<internal::DeviancePool> pool_;
 };
 
 // Convenience: LinearMixedModel(formula, data).fit(options).

@@ -10,16 +10,18 @@
 #include "lmm/error.hpp"
 #include "lmm/random_effects.hpp"
 #include "model/model_state.hpp"
+#include "model/profiled_deviance.hpp"
 
 namespace lmm {
 
 std::vector<ConditionalCovariance> conditional_covariances(const LinearMixedModel& model, const FitResult& fit) {
   const internal::ModelState& m = model.state();
   internal::check_fit_of_model(m, fit);
-  if (!m.deviance->factor(fit.theta))
+  internal::ProfiledDeviance deviance(m);  // this call's factor
+  if (!deviance.factor(fit.theta))
     throw Error(ErrorKind::kModel, "the penalized crossproduct cannot be factored at the fit's theta");
-  const std::vector<Eigen::MatrixXd> inverse = m.deviance->cholesky().random_effects_inverse_blocks();
-  const std::vector<Eigen::MatrixXd> factors = m.deviance->relative_factors(fit.theta);
+  const std::vector<Eigen::MatrixXd> inverse = deviance.cholesky().random_effects_inverse_blocks();
+  const std::vector<Eigen::MatrixXd> factors = deviance.relative_factors(fit.theta);
   const double sigma2 = fit.sigma * fit.sigma;
   std::vector<ConditionalCovariance> out;
   for (std::size_t k = 0; k < m.terms.size(); ++k) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
 
 #include "lmm/error.hpp"
 #include "model/bobyqa.hpp"
@@ -45,7 +44,7 @@ std::vector<double> without(const std::vector<double>& full, std::size_t k) {
 }  // namespace
 
 LikelihoodProfile::LikelihoodProfile(const ModelState& state, const FitResult& ml_fit)
-    : deviance_(state.terms, state.x.matrix, state.y), varpar_(state.terms) {
+    : deviance_(state), varpar_(state.terms) {
   if (ml_fit.reml) throw Error(ErrorKind::kUsage, "profiles are of the ML deviance: give the ML fit");
   names_ = varpar_.names();
   names_.insert(names_.end(), ml_fit.fixef_names.begin(), ml_fit.fixef_names.end());
@@ -56,7 +55,6 @@ LikelihoodProfile::LikelihoodProfile(const ModelState& state, const FitResult& m
   }
   theta_hat_ = ml_fit.theta;
   theta_lower_ = deviance_.lower_bounds();
-  n_ = deviance_.nobs();
   base_ = ml_fit.objective;
 }
 
@@ -66,20 +64,13 @@ double LikelihoodProfile::upper(std::size_t k) const { return k < nvarpar() ? va
 double LikelihoodProfile::varpar_deviance(const std::vector<double>& sdcor) {
   const auto theta = varpar_.to_theta(sdcor);
   if (!theta || !deviance_.factor(*theta)) return kInf;
-  const double sigma2 = sdcor.back() * sdcor.back();
-  const BlockedCholesky& l = deviance_.cholesky();
-  return l.log_det_random() + l.pwrss() / sigma2 + n_ * std::log(2.0 * std::numbers::pi * sigma2);
+  return deviance_.likelihood().at_sigma(deviance_.cholesky(), sdcor.back(), false);
 }
 
-// The ML deviance with beta_j held at `value`, profiled over sigma and the other fixed
-// effects: the penalized RSS grows by (value - beta_j)^2 / V_jj, V = (R_X' R_X)^{-1}.
+// The ML deviance with beta_j held at `value`, profiled over sigma and the other fixed effects.
 double LikelihoodProfile::fixef_deviance(std::size_t j, double value, const std::vector<double>& theta) {
   if (!deviance_.factor(theta)) return kInf;
-  const BlockedCholesky& l = deviance_.cholesky();
-  const Eigen::VectorXd w = l.fixed_factor_inverse_column(static_cast<int>(j));
-  const double shift = value - l.fixed_effects()[static_cast<Eigen::Index>(j)];
-  const double r2 = l.pwrss() + shift * shift / w.squaredNorm();
-  return l.log_det_random() + n_ * (1.0 + std::log(2.0 * std::numbers::pi * r2 / n_));
+  return deviance_.likelihood().with_fixed_coefficient(deviance_.cholesky(), static_cast<int>(j), value);
 }
 
 std::vector<double> LikelihoodProfile::default_start(std::size_t k) const {

@@ -66,7 +66,6 @@ class LikelihoodProfile {
   std::vector<double> theta_lower_;
   std::vector<double> fixef_se_;
   double base_ = 0.0;
-  double n_ = 0.0;
 };
 
 }  // namespace lmm::internal

@@ -23,9 +23,9 @@ const ConditionalModes* modes_of(const FitResult& fit, const std::string& group)
 void check_fit_of_model(const ModelState& model, const FitResult& fit) {
   if (fit.fixef_names != model.x.names || fit.fixef.size() != model.x.matrix.cols())
     not_of_model("its fixed effects differ from the model's columns");
-  if (fit.theta.size() != model.deviance->start().size())
+  if (fit.theta.size() != model.start.size())
     not_of_model("it has " + std::to_string(fit.theta.size()) + " theta values, the model " +
-                 std::to_string(model.deviance->start().size()));
+                 std::to_string(model.start.size()));
   std::map<std::string, Eigen::Index> columns;
   for (const RandomEffectsTerm& t : model.terms) {
     const ConditionalModes* modes = modes_of(fit, t.group);

@@ -61,7 +61,7 @@ BootstrapResult parametric_bootstrap(const LinearMixedModel& model, const FitRes
   out.names.insert(out.names.end(), fit.fixef_names.begin(), fit.fixef_names.end());
   out.replicates.setConstant(options.nsim, static_cast<Eigen::Index>(out.names.size()),
                              std::numeric_limits<double>::quiet_NaN());
-  const std::vector<Eigen::MatrixXd> factors = state.deviance->relative_factors(fit.theta);
+  const std::vector<Eigen::MatrixXd> factors = internal::relative_factors(state.terms, fit.theta);
 
   FitOptions refit;
   refit.reml = fit.reml;

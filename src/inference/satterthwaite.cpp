@@ -16,17 +16,18 @@
 #include "lmm/error.hpp"
 #include "lmm/satterthwaite.hpp"
 #include "model/model_state.hpp"
+#include "model/profiled_deviance.hpp"
 
 namespace lmm {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The model's profiled factor, refactored at theta; throws where L cannot be factored.
-const internal::BlockedCholesky& factored(const internal::ModelState& m, const std::vector<double>& theta) {
-  if (!m.deviance->factor(theta))
+// The factor refactored at theta; throws where L cannot be factored.
+const internal::BlockedCholesky& factored(internal::ProfiledDeviance& deviance, const std::vector<double>& theta) {
+  if (!deviance.factor(theta))
     throw Error(ErrorKind::kModel, "Satterthwaite: the model cannot be factored near the fit's theta");
-  return m.deviance->cholesky();
+  return deviance.cholesky();
 }
 
 std::vector<double> theta_of(const Eigen::VectorXd& varpar) {
@@ -35,21 +36,15 @@ std::vector<double> theta_of(const Eigen::VectorXd& varpar) {
 
 // lmerTest's devfun_vp(): -2 log-likelihood (REML: restricted) at (theta, sigma), beta at its
 // conditional estimate for theta.
-double deviance_at(const internal::ModelState& m, const Eigen::VectorXd& varpar, bool reml) {
-  const double sigma2 = varpar[varpar.size() - 1] * varpar[varpar.size() - 1];
-  if (!m.deviance->factor(theta_of(varpar))) return std::numeric_limits<double>::infinity();
-  const internal::BlockedCholesky& c = m.deviance->cholesky();
-  const double log_2pi_sigma2 = std::log(2.0 * std::numbers::pi * sigma2);
-  double dev = c.log_det_random() + c.pwrss() / sigma2 + m.deviance->nobs() * log_2pi_sigma2;
-  if (reml) dev += c.log_det_fixed() - c.nfixed() * log_2pi_sigma2;
-  return dev;
+double deviance_at(internal::ProfiledDeviance& deviance, const Eigen::VectorXd& varpar, bool reml) {
+  if (!deviance.factor(theta_of(varpar))) return std::numeric_limits<double>::infinity();
+  return deviance.likelihood().at_sigma(deviance.cholesky(), varpar[varpar.size() - 1], reml);
 }
 
 // lmerTest's get_covbeta(): sigma^2 (R_X' R_X)^{-1} at (theta, sigma), column-major.
-Eigen::VectorXd vcov_beta_at(const internal::ModelState& m, const Eigen::VectorXd& varpar) {
-  const double sigma = varpar[varpar.size() - 1];
-  const Eigen::MatrixXd rx_inv = factored(m, theta_of(varpar)).fixed_factor_inverse();
-  const Eigen::MatrixXd v = sigma * sigma * (rx_inv.transpose() * rx_inv);
+Eigen::VectorXd vcov_beta_at(internal::ProfiledDeviance& deviance, const Eigen::VectorXd& varpar) {
+  const Eigen::MatrixXd v =
+      deviance.likelihood().beta_covariance(factored(deviance, theta_of(varpar)), varpar[varpar.size() - 1]);
   return Eigen::Map<const Eigen::VectorXd>(v.data(), v.size());
 }
 
@@ -139,6 +134,7 @@ SatterthwaiteResult satterthwaite(const LinearMixedModel& model, const FitResult
       !(options.jacobian_relative_step > 0.0) || !(options.absolute_step > 0.0) || !(options.eigenvalue_tolerance >= 0.0))
     throw Error(ErrorKind::kUsage, "Satterthwaite: steps and levels must be positive, the eigenvalue tolerance non-negative");
 
+  internal::ProfiledDeviance deviance(m);  // this call's factor
   SatterthwaiteResult s;
   s.varpar = fit.theta;
   s.varpar.push_back(fit.sigma);
@@ -153,18 +149,17 @@ SatterthwaiteResult satterthwaite(const LinearMixedModel& model, const FitResult
   steps.levels = options.richardson_levels;
   steps.relative_step = options.hessian_relative_step;
   const Eigen::MatrixXd hessian = internal::richardson_hessian(
-      [&](const Eigen::VectorXd& v) { return deviance_at(m, v, fit.reml); }, varpar, steps);
+      [&](const Eigen::VectorXd& v) { return deviance_at(deviance, v, fit.reml); }, varpar, steps);
   if (!hessian.allFinite())
     throw Error(ErrorKind::kModel, "Satterthwaite: the deviance is not finite near the fit's variance parameters");
   s.varpar_vcov = internal::varpar_covariance(hessian, options.eigenvalue_tolerance, s.messages);
 
   steps.relative_step = options.jacobian_relative_step;
   const Eigen::MatrixXd jacobian =
-      internal::richardson_jacobian([&](const Eigen::VectorXd& v) { return vcov_beta_at(m, v); }, varpar, steps);
+      internal::richardson_jacobian([&](const Eigen::VectorXd& v) { return vcov_beta_at(deviance, v); }, varpar, steps);
   const Eigen::Index p = s.beta.size();
   for (Eigen::Index k = 0; k < jacobian.cols(); ++k)
     s.vcov_beta_jacobian.push_back(Eigen::Map<const Eigen::MatrixXd>(jacobian.col(k).data(), p, p));
-  m.deviance->factor(fit.theta);  // leave the model factored at its optimum
 
   for (Eigen::Index i = 0; i < p; ++i)
     s.coefficients.push_back(contrast_t_test(s, Eigen::VectorXd::Unit(p, i), fit.fixef_names[static_cast<std::size_t>(i)]));

@@ -22,7 +22,7 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 
 std::vector<MatrixXd> BlockedCholesky::random_effects_inverse_blocks() const {
-  const Index m = m_re_;
+  const Index m = s_->m_re;
   MatrixXd c_inv = MatrixXd::Identity(m, m);
   if (m > 0) l22_.topLeftCorner(m, m).triangularView<Eigen::Lower>().solveInPlace(c_inv);
 
@@ -31,21 +31,21 @@ std::vector<MatrixXd> BlockedCholesky::random_effects_inverse_blocks() const {
   std::vector<MatrixXd> x(r);
   std::vector<Index> level(r);
   for (std::size_t j = 0; j < r; ++j) {
-    const ChainTerm& c = chain_[j];
+    const ChainPlan& c = s_->chain[j];
+    const ChainFactor& lj = chain_[j];
     const Index q = c.q;
     MatrixXd blocks(q, q * c.levels);
     for (int g = 0; g < c.levels; ++g) {
       level[j] = g;
       for (std::size_t i = j + 1; i < r; ++i) level[i] = c.parent[i - j - 1][static_cast<std::size_t>(g)];
       x[j] = MatrixXd::Identity(q, q);
-      c.l_diag.block(g).triangularView<Eigen::Lower>().solveInPlace(x[j]);
+      lj.diag.block(g).triangularView<Eigen::Lower>().solveInPlace(x[j]);
       MatrixXd block = x[j].transpose() * x[j];
       for (std::size_t i = j + 1; i < r; ++i) {
-        const ChainTerm& ci = chain_[i];
-        MatrixXd sum = MatrixXd::Zero(ci.q, q);
+        MatrixXd sum = MatrixXd::Zero(s_->chain[i].q, q);
         for (std::size_t l = j; l < i; ++l)
-          sum.noalias() -= chain_[l].l_below[i - l - 1].block(level[l]) * x[l];
-        ci.l_diag.block(level[i]).triangularView<Eigen::Lower>().solveInPlace(sum);
+          sum.noalias() -= chain_[l].below[i - l - 1].block(level[l]) * x[l];
+        chain_[i].diag.block(level[i]).triangularView<Eigen::Lower>().solveInPlace(sum);
         x[i] = std::move(sum);
         block.noalias() += x[i].transpose() * x[i];
       }
@@ -53,12 +53,12 @@ std::vector<MatrixXd> BlockedCholesky::random_effects_inverse_blocks() const {
         // C^{-1} is lower triangular: rows of W above the first nonzero row of B x are zero.
         Index top = m;
         for (std::size_t l = j; l < r; ++l)
-          for (const Block& b : chain_[l].blocks[static_cast<std::size_t>(level[l])]) top = std::min<Index>(top, b.row);
+          for (const SparseBlock& b : s_->chain[l].blocks[static_cast<std::size_t>(level[l])]) top = std::min<Index>(top, b.row);
         if (top < m) {
           MatrixXd w = MatrixXd::Zero(m - top, q);
           for (std::size_t l = j; l < r; ++l)
-            for (const Block& b : chain_[l].blocks[static_cast<std::size_t>(level[l])]) {
-              Eigen::Map<const MatrixXd> lb(chain_[l].l_sparse.data() + b.offset, b.rows, chain_[l].q);
+            for (const SparseBlock& b : s_->chain[l].blocks[static_cast<std::size_t>(level[l])]) {
+              Eigen::Map<const MatrixXd> lb(chain_[l].sparse.data() + b.offset, b.rows, s_->chain[l].q);
               w.noalias() += c_inv.block(top, b.row, m - top, b.rows) * (lb * x[l]);
             }
           block.noalias() += w.transpose() * w;
@@ -69,10 +69,11 @@ std::vector<MatrixXd> BlockedCholesky::random_effects_inverse_blocks() const {
     out.push_back(std::move(blocks));
   }
 
-  for (std::size_t t = 0; t < term_q_.size(); ++t) {
-    const Index q = term_q_[t];
-    const Index begin = term_offset_[t];
-    const Index end = t + 1 < term_offset_.size() ? term_offset_[t + 1] : m;
+  const FactorStructure& s = *s_;
+  for (std::size_t t = 0; t < s.term_q.size(); ++t) {
+    const Index q = s.term_q[t];
+    const Index begin = s.term_offset[t];
+    const Index end = t + 1 < s.term_offset.size() ? s.term_offset[t + 1] : m;
     MatrixXd blocks(q, end - begin);
     for (Index row = begin; row < end; row += q) {
       const auto xr = c_inv.block(row, row, m - row, q);  // zero above row `row`

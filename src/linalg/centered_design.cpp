@@ -31,9 +31,10 @@ Index intercept_column(const MatrixXd& x) {
   return -1;
 }
 
-// X_c = X T: the columns other than the intercept centred at their means, then each column
-// divided by its power-of-two scale.
-void center_columns(const MatrixXd& x, Index intercept, CenteredDesign& d) {
+// X_c = X T: the columns other than the intercept centred at their (weighted) means, the rows
+// then multiplied by the square roots of the weights, and each column divided by its
+// power-of-two scale.
+void center_columns(const MatrixXd& x, Index intercept, const VectorXd& sqrt_weights, CenteredDesign& d) {
   const Index p = x.cols();
   d.t = MatrixXd::Identity(p, p);
   d.log_abs_det_t = 0.0;
@@ -41,10 +42,12 @@ void center_columns(const MatrixXd& x, Index intercept, CenteredDesign& d) {
     auto column = d.xy.col(j);
     column = x.col(j);
     if (intercept >= 0 && j != intercept) {
-      const double mean = column.mean();
+      const double mean = sqrt_weights.size() == 0 ? column.mean()
+                                                   : column.dot(sqrt_weights.cwiseAbs2()) / sqrt_weights.squaredNorm();
       column.array() -= mean;
       d.t(intercept, j) = -mean;
     }
+    if (sqrt_weights.size() > 0) column.array() *= sqrt_weights.array();
     const double scale = power_of_two_scale(column);
     column /= scale;
     d.t.col(j) /= scale;
@@ -127,18 +130,22 @@ bool fits_exactly(const VectorXd& y, const CenteredDesign& d) {
 
 }  // namespace
 
-CenteredDesign center_design(const MatrixXd& x, const VectorXd& y) {
+CenteredDesign center_design(const MatrixXd& x, const VectorXd& y, const VectorXd& sqrt_weights) {
   CenteredDesign d;
   d.xy.resize(x.rows(), x.cols() + 1);
   const Index intercept = x.rows() > 0 ? intercept_column(x) : -1;
-  center_columns(x, intercept, d);
+  center_columns(x, intercept, sqrt_weights, d);
   // Twice (CholeskyQR2): the second pass makes the columns orthonormal to rounding wherever the
   // first could factor, up to condition numbers of about 1e7, beyond which lme4's rank check
   // has dropped the column.
   if (x.rows() > 0 && x.cols() > 0 && orthonormalize_columns(d)) orthonormalize_columns(d);
-  take_out_least_squares_fit(y, intercept, d);
+  // Weighted, the intercept's column is sqrt(w), not a constant to take out on its own.
+  const bool weighted = sqrt_weights.size() > 0;
+  const VectorXd weighted_y = weighted ? VectorXd(y.cwiseProduct(sqrt_weights)) : VectorXd();
+  const VectorXd& yw = weighted ? weighted_y : y;
+  take_out_least_squares_fit(yw, weighted ? -1 : intercept, d);
   auto residual = d.xy.col(x.cols());
-  d.exact_fit = x.cols() > 0 && x.rows() > 0 && fits_exactly(y, d);
+  d.exact_fit = x.cols() > 0 && x.rows() > 0 && fits_exactly(yw, d);
   d.y_scale = power_of_two_scale(residual);
   residual /= d.y_scale;
   return d;

@@ -30,6 +30,9 @@ struct CenteredDesign {
 
 };
 
-CenteredDesign center_design(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+// With prior weights, of W^1/2 [X y] (sqrt_weights: the square roots of the weights; empty for
+// none): the columns are centred at their weighted means before the rows are scaled.
+CenteredDesign center_design(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                             const Eigen::VectorXd& sqrt_weights = Eigen::VectorXd());
 
 }  // namespace lmm::internal

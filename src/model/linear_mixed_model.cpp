@@ -13,6 +13,7 @@
 #include "model/fixed_effects_matrix.hpp"
 #include "model/memory_estimate.hpp"
 #include "model/profiled_deviance.hpp"
+#include "model/start_values.hpp"
 #include "model/random_effects_term.hpp"
 #include "model/value_range.hpp"
 #include "model/fit_assembly.hpp"
@@ -23,43 +24,56 @@ namespace lmm {
 
 using internal::ProfiledDeviance;
 
-LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& data)
-    : impl_(new internal::ModelState) {
-  internal::ModelState& m = *impl_;
-  m.formula = formula;
-  m.spec = internal::analyze_formula(formula);
-  m.frame = internal::build_model_frame(m.spec, data);
-  internal::check_design_memory(m.spec, m.frame, internal::physical_memory());
-  m.x = internal::model_matrix(m.spec.fixed, m.frame.fixed, m.frame.nobs);
-  m.terms = internal::build_random_terms(m.spec, m.frame);
-  internal::check_factor_memory(m.terms, m.frame.nobs, static_cast<std::uint64_t>(m.x.matrix.cols()),
-                                internal::physical_memory());
-  m.y = Eigen::Map<const Eigen::VectorXd>(m.frame.response.data(), static_cast<Eigen::Index>(m.frame.nobs));
-  internal::check_value_range(m);  // before the rank check, which would drop such a column
-  m.rank_message = internal::drop_rank_deficient_columns(m.x);
-  m.scale_message = internal::check_column_scales(m.x);
-  m.deviance = std::make_unique<ProfiledDeviance>(m.terms, m.x.matrix, m.y);
+namespace {
+
+// lme4's starting theta for this response: 1 on diagonals and 0 elsewhere, or its data-driven
+// start for models of scalar intercepts.
+std::vector<double> theta_start(const std::vector<internal::RandomEffectsTerm>& terms, const Eigen::VectorXd& y) {
+  std::vector<double> lower, start;
+  for (const internal::RandomEffectsTerm& t : terms) t.append_bounds(lower, start);
+  if (auto data_start = internal::intercept_variance_start(terms, y)) start = std::move(*data_start);
+  return start;
 }
 
-LinearMixedModel::LinearMixedModel(std::unique_ptr<internal::ModelState> state) : impl_(std::move(state)) {}
+}  // namespace
 
+LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& data) {
+  auto d = std::make_shared<internal::ModelDesign>();
+  d->formula = formula;
+  d->spec = internal::analyze_formula(formula);
+  d->frame = internal::build_model_frame(d->spec, data);
+  internal::check_design_memory(d->spec, d->frame, internal::physical_memory());
+  d->x = internal::model_matrix(d->spec.fixed, d->frame.fixed, d->frame.nobs);
+  d->terms = internal::build_random_terms(d->spec, d->frame);
+  internal::check_factor_memory(d->terms, d->frame.nobs, static_cast<std::uint64_t>(d->x.matrix.cols()),
+                                internal::physical_memory());
+  Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(d->frame.response.data(), static_cast<Eigen::Index>(d->frame.nobs));
+  internal::check_value_range(*d, y);  // before the rank check, which would drop such a column
+  d->rank_message = internal::drop_rank_deficient_columns(d->x);
+  d->scale_message = internal::check_column_scales(d->x);
+  std::vector<double> unused_start;
+  for (const internal::RandomEffectsTerm& t : d->terms) t.append_bounds(d->lower, unused_start);
+  d->structure = std::make_shared<const internal::FactorStructure>(d->terms, static_cast<int>(d->x.matrix.cols()));
+  auto crossproducts =
+      std::make_shared<const internal::Crossproducts>(internal::form_crossproducts(*d->structure, d->terms, d->x.matrix, y));
+  std::vector<double> start = theta_start(d->terms, y);
+  impl_ = std::make_unique<internal::ModelState>(std::move(d), std::move(y), std::move(crossproducts), std::move(start));
+  pool_ = std::make_unique<internal::DeviancePool>(*impl_);
+}
+
+LinearMixedModel::LinearMixedModel(std::unique_ptr<internal::ModelState> state)
+    : impl_(std::move(state)), pool_(std::make_unique<internal::DeviancePool>(*impl_)) {}
+
+// A new response shares the design (Z, X, the factor's structure) and forms only y's
+// crossproducts: a bootstrap replicate copies no n x q matrix and plans nothing.
 LinearMixedModel LinearMixedModel::with_response(const Eigen::VectorXd& y) const {
   if (y.size() != impl_->y.size())
     throw Error(ErrorKind::kUsage, "the new response has " + std::to_string(y.size()) + " values, the model has " +
                                        std::to_string(impl_->y.size()) + " observations");
-  auto state = std::make_unique<internal::ModelState>();
   const internal::ModelState& m = *impl_;
-  state->formula = m.formula;
-  state->spec = m.spec;
-  state->frame = m.frame;
-  state->frame.response.assign(y.data(), y.data() + y.size());
-  state->terms = m.terms;
-  state->x = m.x;
-  state->y = y;
-  state->rank_message = m.rank_message;
-  state->scale_message = m.scale_message;
-  state->deviance = std::make_unique<ProfiledDeviance>(state->terms, state->x.matrix, state->y);
-  return LinearMixedModel(std::move(state));
+  auto crossproducts = std::make_shared<const internal::Crossproducts>(
+      internal::with_response(*m.crossproducts, *m.design->structure, m.terms, m.x.matrix, y));
+  return LinearMixedModel(std::make_unique<internal::ModelState>(m.design, y, std::move(crossproducts), theta_start(m.terms, y)));
 }
 
 const internal::ModelState& LinearMixedModel::state() const { return *impl_; }
@@ -72,11 +86,11 @@ double LinearMixedModel::objective(const std::vector<double>& theta, bool reml) 
   if (theta.size() != theta_size())
     throw Error(ErrorKind::kUsage, "theta has " + std::to_string(theta.size()) + " values, the model needs " +
                                        std::to_string(theta_size()));
-  return (*impl_->deviance)(theta, reml);
+  return (*pool_->take())(theta, reml);
 }
 
-std::size_t LinearMixedModel::theta_size() const { return impl_->deviance->start().size(); }
-std::vector<double> LinearMixedModel::theta_lower_bounds() const { return impl_->deviance->lower_bounds(); }
+std::size_t LinearMixedModel::theta_size() const { return impl_->start.size(); }
+std::vector<double> LinearMixedModel::theta_lower_bounds() const { return impl_->design->lower; }
 const std::vector<std::string>& LinearMixedModel::fixef_names() const { return impl_->x.names; }
 std::size_t LinearMixedModel::nobs() const { return impl_->frame.nobs; }
 
@@ -159,7 +173,8 @@ internal::OptimizerOutcome confirm_optimum(const internal::Objective& f, interna
 FitResult LinearMixedModel::fit(const FitOptions& requested) const {
   std::string invalid;
   if (!requested.IsValid(&invalid)) throw Error(ErrorKind::kUsage, "invalid fit options: " + invalid);
-  internal::ModelState& m = *impl_;
+  const internal::ModelState& m = *impl_;
+  const internal::DeviancePool::Lease deviance = pool_->take();
   // Without fixed effects the REML criterion is the deviance, and lme4 reports such a fit as
   // one by maximum likelihood (its summary, logLik and AIC): so does lmm.
   FitOptions options = requested;
@@ -169,9 +184,9 @@ FitResult LinearMixedModel::fit(const FitOptions& requested) const {
                                        " fixed-effects coefficients for " + std::to_string(m.y.size()) +
                                        " observations leave no residual degrees of freedom");
   internal::check_response_varies(m);
-  const internal::Objective f = [&](const std::vector<double>& theta) { return (*m.deviance)(theta, options.reml); };
-  const auto& lower = m.deviance->lower_bounds();
-  std::vector<double> start = m.deviance->start();
+  const internal::Objective f = [&](const std::vector<double>& theta) { return (*deviance)(theta, options.reml); };
+  const auto& lower = deviance->lower_bounds();
+  std::vector<double> start = deviance->start();
   if (!options.start.empty()) {
     if (options.start.size() != start.size())
       throw Error(ErrorKind::kUsage, "the start has " + std::to_string(options.start.size()) +
@@ -191,13 +206,13 @@ FitResult LinearMixedModel::fit(const FitOptions& requested) const {
   // Its 2k^2 + 1 points are independent: they are spread over the threads.
   if (options.calc_derivatives) {
     const internal::BatchObjective at_points = [&](const std::vector<std::vector<double>>& points) {
-      return m.deviance->at_points(points, options.reml, internal::linalg_threads());
+      return deviance->at_points(points, options.reml, internal::linalg_threads());
     };
     derivatives = internal::central_derivatives(at_points, opt.x);
   }
 
   internal::FitInputs inputs{m.formula, m.spec, m.frame, m.terms, m.x, m.y, m.rank_message, m.scale_message};
-  FitResult result = internal::assemble_fit(inputs, *m.deviance, opt, derivatives ? &*derivatives : nullptr, options);
+  FitResult result = internal::assemble_fit(inputs, *deviance, opt, derivatives ? &*derivatives : nullptr, options);
   internal::check_estimates_finite(result);
   return result;
 }

@@ -1,6 +1,7 @@
-// The state behind a LinearMixedModel: the evaluated formula, its design matrices and the
-// profiled objective. Shared by fitting and by inference (profiles, tests, bootstrap,
-// predictions), which need the same pieces.
+// The state behind a LinearMixedModel: the evaluated formula and its design (shared by every
+// response fitted with it), and one response's crossproducts. Read-only once built: what varies
+// from call to call (the factor at theta and its workspaces) is a ProfiledDeviance owned by the
+// call, so one const model serves fits, profiles, tests and predictions on several threads.
 #pragma once
 
 #include <Eigen/Dense>
@@ -11,22 +12,46 @@
 #include "formula/model_frame.hpp"
 #include "formula/model_matrix.hpp"
 #include "formula/term_expansion.hpp"
-#include "model/profiled_deviance.hpp"
+#include "linalg/crossproducts.hpp"
+#include "linalg/factor_structure.hpp"
 #include "model/random_effects_term.hpp"
 
 namespace lmm::internal {
 
-struct ModelState {
+// What does not change with the response: the formula, the rows used, the fixed-effects design
+// (after the rank check), the random-effects terms (Z and the grouping codes) and the factor's
+// structure planned from them.
+struct ModelDesign {
   std::string formula;
   FormulaSpec spec;
-  ModelFrame frame;
+  ModelFrame frame;  // frame.response is the data's response, as read
   std::vector<RandomEffectsTerm> terms;
   DesignMatrix x;
-  Eigen::VectorXd y;
   std::string rank_message;
   std::string scale_message;  // lme4's check.scaleX warning, or ""
-  // Points into `terms`: a ModelState is built in place and never copied.
-  std::unique_ptr<ProfiledDeviance> deviance;
+  std::vector<double> lower;  // theta's lower bounds
+  std::shared_ptr<const FactorStructure> structure;
+};
+
+struct ModelState {
+  ModelState(std::shared_ptr<const ModelDesign> shared_design, Eigen::VectorXd response,
+             std::shared_ptr<const Crossproducts> formed, std::vector<double> theta_start);
+  ModelState(const ModelState&) = delete;
+  ModelState& operator=(const ModelState&) = delete;
+
+  std::shared_ptr<const ModelDesign> design;
+  // The design's parts, by their names.
+  const std::string& formula;
+  const FormulaSpec& spec;
+  const ModelFrame& frame;
+  const std::vector<RandomEffectsTerm>& terms;
+  const DesignMatrix& x;
+  const std::string& rank_message;
+  const std::string& scale_message;
+
+  Eigen::VectorXd y;
+  std::shared_ptr<const Crossproducts> crossproducts;  // of Z, X and y
+  std::vector<double> start;                           // lme4's starting theta for this y
 };
 
 }  // namespace lmm::internal

@@ -6,34 +6,44 @@
 #include <numbers>
 
 #include "linalg/dense_cholesky.hpp"
-#include "model/start_values.hpp"
 #include "util/parallel.hpp"
 
 namespace lmm::internal {
 
-ProfiledDeviance::ProfiledDeviance(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& x,
-                                   const Eigen::VectorXd& y)
-    : terms_(terms), cholesky_(terms, x, y), n_(static_cast<double>(x.rows())), p_(static_cast<double>(x.cols())) {
-  for (const RandomEffectsTerm& t : terms) t.append_bounds(lower_, start_);
-  if (auto start = intercept_variance_start(terms, y)) start_ = std::move(*start);
+ProfiledDeviance::ProfiledDeviance(const ModelState& model)
+    : model_(&model),
+      cholesky_(model.design->structure, model.crossproducts),
+      likelihood_{static_cast<double>(model.x.matrix.rows()), static_cast<double>(model.x.matrix.cols())} {}
+
+DeviancePool::Lease DeviancePool::take() const {
+  std::unique_ptr<ProfiledDeviance> deviance;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      deviance = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!deviance) deviance = std::make_unique<ProfiledDeviance>(*model_);
+  return Lease(*this, std::move(deviance));
+}
+
+void DeviancePool::give_back(std::unique_ptr<ProfiledDeviance> deviance) const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(std::move(deviance));
 }
 
 std::vector<Eigen::MatrixXd> ProfiledDeviance::relative_factors(const std::vector<double>& theta) const {
-  std::vector<Eigen::MatrixXd> factors;
-  const double* next = theta.data();
-  for (const RandomEffectsTerm& t : terms_) {
-    factors.push_back(t.relative_factor(next));
-    next += t.ntheta();
-  }
-  return factors;
+  return internal::relative_factors(model_->terms, theta);
 }
 
 const std::vector<Eigen::MatrixXd>& ProfiledDeviance::set_factors(const std::vector<double>& theta) {
-  factors_.resize(terms_.size());
+  const auto& terms = model_->terms;
+  factors_.resize(terms.size());
   const double* next = theta.data();
-  for (std::size_t k = 0; k < terms_.size(); ++k) {
-    terms_[k].relative_factor(next, factors_[k]);
-    next += terms_[k].ntheta();
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    terms[k].relative_factor(next, factors_[k]);
+    next += terms[k].ntheta();
   }
   return factors_;
 }
@@ -50,7 +60,7 @@ bool ProfiledDeviance::factor(const std::vector<double>& theta) { return factore
 
 double ProfiledDeviance::operator()(const std::vector<double>& theta, bool reml) {
   if (!refactor(theta)) return std::numeric_limits<double>::infinity();
-  return objective_from_factor(reml);
+  return likelihood_.profiled(cholesky_, reml);
 }
 
 std::vector<double> ProfiledDeviance::at_points(const std::vector<std::vector<double>>& points, bool reml,
@@ -79,32 +89,22 @@ std::vector<double> ProfiledDeviance::at_points(const std::vector<std::vector<do
   return values;
 }
 
-double ProfiledDeviance::objective_from_factor(bool reml) const {
-  const double pwrss = cholesky_.pwrss();
-  const double ld = cholesky_.log_det_random();
-  const double two_pi = 2.0 * std::numbers::pi;
-  if (!reml) return ld + n_ * (1.0 + std::log(two_pi * pwrss / n_));
-  const double dof = n_ - p_;
-  if (!(dof > 0.0)) return std::numeric_limits<double>::infinity();  // no residual degrees of freedom
-  return ld + cholesky_.log_det_fixed() + dof * (1.0 + std::log(two_pi * pwrss / dof));
-}
-
 ConditionalEstimates ProfiledDeviance::estimates(const std::vector<double>& theta, bool reml) {
   const auto factors = relative_factors(theta);
   ConditionalEstimates out;
-  out.objective = factor(theta) ? objective_from_factor(reml) : std::numeric_limits<double>::infinity();
+  out.objective = factor(theta) ? likelihood_.profiled(cholesky_, reml) : std::numeric_limits<double>::infinity();
   Eigen::VectorXd u;
   cholesky_.solve(out.beta, u);
   out.b.resize(u.size());
   Eigen::Index offset = 0;
-  for (std::size_t t = 0; t < terms_.size(); ++t) {
-    const int q = terms_[t].q();
-    for (int l = 0; l < terms_[t].nlevels(); ++l, offset += q)
+  const auto& terms = model_->terms;
+  for (std::size_t t = 0; t < terms.size(); ++t) {
+    const int q = terms[t].q();
+    for (int l = 0; l < terms[t].nlevels(); ++l, offset += q)
       out.b.segment(offset, q) = factors[t] * u.segment(offset, q);
   }
-  out.sigma = std::sqrt(cholesky_.pwrss() / (reml ? n_ - p_ : n_));
-  const Eigen::MatrixXd rx_inv = cholesky_.fixed_factor_inverse();
-  out.beta_vcov = out.sigma * out.sigma * (rx_inv.transpose() * rx_inv);
+  out.sigma = likelihood_.sigma(cholesky_, reml);
+  out.beta_vcov = likelihood_.beta_covariance(cholesky_, out.sigma);
   return out;
 }
 

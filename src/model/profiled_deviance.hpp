@@ -1,11 +1,18 @@
 // The profiled deviance and REML criterion as functions of theta (Bates et al. 2015, eqs. 34
-// and 41), and the conditional estimates that go with them.
+// and 41), and the conditional estimates that go with them: one model's likelihood
+// (GaussianLikelihood) evaluated on a factor of its own. A ProfiledDeviance is the workspace of
+// one caller: it reads the model's shared, read-only state and owns the factor L and the
+// relative covariance factors, so that each fit, profile, test or thread has its own.
 #pragma once
 
 #include <Eigen/Dense>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "linalg/blocked_cholesky.hpp"
+#include "model/gaussian_likelihood.hpp"
+#include "model/model_state.hpp"
 #include "model/random_effects_term.hpp"
 
 namespace lmm::internal {
@@ -21,7 +28,9 @@ struct ConditionalEstimates {
 
 class ProfiledDeviance {
  public:
-  ProfiledDeviance(const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+  // A workspace for the model: its factor shares the model's structure and crossproducts. The
+  // model must outlive it.
+  explicit ProfiledDeviance(const ModelState& model);
 
   // -2 log profiled (restricted) likelihood at theta; +inf where L cannot be factored. Always
   // factors L afresh (an objective evaluation, as optimizers and benchmarks count them).
@@ -49,14 +58,14 @@ class ProfiledDeviance {
   const BlockedCholesky& cholesky() const { return cholesky_; }
   // How many times L has been factored (each evaluation, and each factor() that had to).
   std::size_t factorizations() const { return factorizations_; }
-  double nobs() const { return n_; }
+  double nobs() const { return likelihood_.n; }
+  const GaussianLikelihood& likelihood() const { return likelihood_; }
 
-  const std::vector<double>& lower_bounds() const { return lower_; }
-  const std::vector<double>& start() const { return start_; }
+  const std::vector<double>& lower_bounds() const { return model_->design->lower; }
+  const std::vector<double>& start() const { return model_->start; }
   std::vector<Eigen::MatrixXd> relative_factors(const std::vector<double>& theta) const;
 
  private:
-  double objective_from_factor(bool reml) const;  // from the current factor L
   // relative_factors(theta) into factors_, whose matrices are kept from one evaluation to the
   // next (no allocation per evaluation).
   const std::vector<Eigen::MatrixXd>& set_factors(const std::vector<double>& theta);
@@ -68,12 +77,43 @@ class ProfiledDeviance {
   std::vector<double> factored_theta_;
   std::size_t factorizations_ = 0;
 
-  const std::vector<RandomEffectsTerm>& terms_;
+  const ModelState* model_;
   BlockedCholesky cholesky_;
-  double n_ = 0.0;
-  double p_ = 0.0;
-  std::vector<double> lower_, start_;
+  GaussianLikelihood likelihood_;
   std::vector<Eigen::MatrixXd> factors_;
+};
+
+// Workspaces kept for a model's next calls: a call takes one (or has one made) and gives it back
+// when it is done, so that calls from several threads each have their own and a call does not
+// allocate a factor each time (one evaluation of a small model costs microseconds).
+class DeviancePool {
+ public:
+  explicit DeviancePool(const ModelState& model) : model_(&model) {}
+  class Lease {
+   public:
+    Lease(const DeviancePool& pool, std::unique_ptr<ProfiledDeviance> deviance)
+        : pool_(&pool), deviance_(std::move(deviance)) {}
+    Lease(Lease&&) = default;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (deviance_) pool_->give_back(std::move(deviance_));
+    }
+    ProfiledDeviance& operator*() const { return *deviance_; }
+    ProfiledDeviance* operator->() const { return deviance_.get(); }
+
+   private:
+    const DeviancePool* pool_;
+    std::unique_ptr<ProfiledDeviance> deviance_;
+  };
+  Lease take() const;
+
+ private:
+  void give_back(std::unique_ptr<ProfiledDeviance> deviance) const;
+  const ModelState* model_;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::unique_ptr<ProfiledDeviance>> idle_;
 };
 
 }  // namespace lmm::internal

@@ -73,6 +73,16 @@ std::vector<RandomEffectsTerm> build_random_terms(const FormulaSpec& spec, const
   return terms;
 }
 
+std::vector<Eigen::MatrixXd> relative_factors(const std::vector<RandomEffectsTerm>& terms, const std::vector<double>& theta) {
+  std::vector<Eigen::MatrixXd> factors;
+  const double* next = theta.data();
+  for (const RandomEffectsTerm& t : terms) {
+    factors.push_back(t.relative_factor(next));
+    next += t.ntheta();
+  }
+  return factors;
+}
+
 bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer) {
   std::vector<int> parent(static_cast<std::size_t>(inner.nlevels()), -1);
   for (std::size_t i = 0; i < inner.codes.size(); ++i) {

@@ -31,6 +31,9 @@ struct RandomEffectsTerm {
   void append_bounds(std::vector<double>& lower, std::vector<double>& start) const;
 };
 
+// Each term's relative covariance factor T from its slice of theta, in term order.
+std::vector<Eigen::MatrixXd> relative_factors(const std::vector<RandomEffectsTerm>& terms, const std::vector<double>& theta);
+
 // Whether every level of `inner` occurs with one level of `outer` only (classes in schools).
 bool nests_in(const RandomEffectsTerm& inner, const RandomEffectsTerm& outer);
 

@@ -20,13 +20,13 @@ namespace {
 // Refuses the first entry of `values` beyond the usable range, and a column whose every value
 // is so small that its square underflows (lme4 drifts there, and errors from about 1e-300 on);
 // `what` names the variable.
-void check_entries(const Eigen::Ref<const Eigen::VectorXd>& values, const std::string& what, const ModelState& m) {
+void check_entries(const Eigen::Ref<const Eigen::VectorXd>& values, const std::string& what, const ModelFrame& frame) {
   if (values.size() == 0) return;
   const double largest = values.cwiseAbs().maxCoeff();  // one vectorized pass; the scans below only on refusal
   const bool too_large = largest > largest_usable_magnitude();
   const bool too_small = largest > 0.0 && largest < smallest_usable_magnitude();
   if (!too_large && !too_small) return;
-  auto data_row = [&](Index i) { return std::to_string(m.frame.data_rows[static_cast<std::size_t>(i)] + 1); };
+  auto data_row = [&](Index i) { return std::to_string(frame.data_rows[static_cast<std::size_t>(i)] + 1); };
   if (too_large) {
     Index i = 0;
     while (!(std::fabs(values[i]) > largest_usable_magnitude())) ++i;
@@ -45,14 +45,14 @@ std::string quoted(const std::string& name) { return "'" + excerpt(name) + "'"; 
 
 }  // namespace
 
-void check_value_range(const ModelState& m) {
-  check_entries(m.y, "the response " + quoted(m.spec.response_name), m);
+void check_value_range(const ModelDesign& m, const Eigen::VectorXd& y) {
+  check_entries(y, "the response " + quoted(m.spec.response_name), m.frame);
   for (Index j = 0; j < m.x.matrix.cols(); ++j)
-    check_entries(m.x.matrix.col(j), "fixed-effects column " + quoted(m.x.names[static_cast<std::size_t>(j)]), m);
+    check_entries(m.x.matrix.col(j), "fixed-effects column " + quoted(m.x.names[static_cast<std::size_t>(j)]), m.frame);
   for (const RandomEffectsTerm& t : m.terms)
     for (Index j = 0; j < t.z.cols(); ++j)
       check_entries(t.z.col(j), "random-effects column " + quoted(t.names[static_cast<std::size_t>(j)]) + " of the '" +
-                                    excerpt(t.group) + "' term", m);
+                                    excerpt(t.group) + "' term", m.frame);
 }
 
 void check_response_varies(const ModelState& m) {
@@ -61,7 +61,7 @@ void check_response_varies(const ModelState& m) {
   if ((m.y.array() == m.y[0]).all())
     throw Error(ErrorKind::kModel, "the response " + name + " is constant (every value is " + r_number_label(m.y[0]) +
                                        "): a mixed model needs a response that varies");
-  if (m.deviance->cholesky().response_fitted_exactly())
+  if (m.crossproducts->exact_fit)
     throw Error(ErrorKind::kModel, "the fixed effects fit the response " + name +
                                        " exactly (every residual is rounding error): no variation is left for a mixed model");
 }

@@ -19,10 +19,10 @@ double smallest_usable_magnitude();
 // a fixed-effects column or a random-effects column holds a magnitude above
 // largest_usable_magnitude(), or when none of its values reaches smallest_usable_magnitude()
 // and they are not all 0 (a column of zeros is lme4's rank-deficient column).
-void check_value_range(const ModelState& m);
+void check_value_range(const ModelDesign& m, const Eigen::VectorXd& y);
 
 // Throws lmm::Error (kModel) when the response is constant, or when the fixed effects fit it
-// exactly (every residual within rounding of the response's magnitude). Needs m.deviance.
+// exactly (every residual within rounding of the response's magnitude).
 void check_response_varies(const ModelState& m);
 
 // Throws lmm::Error (kModel) naming the first estimate that is not finite (the objective, sigma,
