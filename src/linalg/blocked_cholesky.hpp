@@ -80,6 +80,7 @@ class BlockedCholesky {
     Eigen::MatrixXd dense_columns;   // trailing order x (q x dense_levels): the heavy levels' L21 columns
   };
 
+  void append_trailing_inverse_blocks(const Eigen::MatrixXd& c_inv, std::vector<Eigen::MatrixXd>& out) const;
   // The coefficients in the centred basis: L22's fixed-effects block against its y row.
   Eigen::VectorXd centered_fixed_effects() const;
   void scale_chain_term(int j, const std::vector<Eigen::MatrixXd>& factors);

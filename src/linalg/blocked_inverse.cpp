@@ -69,7 +69,14 @@ std::vector<MatrixXd> BlockedCholesky::random_effects_inverse_blocks() const {
     out.push_back(std::move(blocks));
   }
 
+  append_trailing_inverse_blocks(c_inv, out);
+  return out;
+}
+
+// Each trailing term's blocks: a column block r of C gives (C^{-1})_{:,r}' (C^{-1})_{:,r}.
+void BlockedCholesky::append_trailing_inverse_blocks(const MatrixXd& c_inv, std::vector<MatrixXd>& out) const {
   const FactorStructure& s = *s_;
+  const Index m = s.m_re;
   for (std::size_t t = 0; t < s.term_q.size(); ++t) {
     const Index q = s.term_q[t];
     const Index begin = s.term_offset[t];
@@ -81,7 +88,6 @@ std::vector<MatrixXd> BlockedCholesky::random_effects_inverse_blocks() const {
     }
     out.push_back(std::move(blocks));
   }
-  return out;
 }
 
 }  // namespace lmm::internal

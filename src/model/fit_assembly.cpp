@@ -62,6 +62,52 @@ std::vector<std::string> varcorr_group_names(const std::vector<RandomEffectsTerm
   return names;
 }
 
+namespace {
+
+// The random effects' covariance matrices, sigma^2 T T', with their standard deviations and
+// correlations (VarCorr).
+void add_covariances(FitResult& r, const std::vector<RandomEffectsTerm>& terms, const std::vector<Eigen::MatrixXd>& factors) {
+  const auto groups = varcorr_group_names(terms);
+  for (std::size_t t = 0; t < terms.size(); ++t) {
+    const Eigen::MatrixXd cov = r.sigma * r.sigma * factors[t] * factors[t].transpose();
+    RandomEffectsCovariance c{groups[t], terms[t].names, cov.diagonal().cwiseSqrt(), cov};
+    for (Eigen::Index i = 0; i < cov.rows(); ++i)
+      for (Eigen::Index j = 0; j < cov.cols(); ++j) {
+        const double denom = c.sd[i] * c.sd[j];
+        c.correlation(i, j) = i == j ? 1.0 : denom > 0 ? cov(i, j) / denom : std::numeric_limits<double>::quiet_NaN();
+      }
+    r.covariances.push_back(std::move(c));
+  }
+}
+
+// X beta + Z b, and y minus it.
+void add_fitted(FitResult& r, const FitInputs& in, const ConditionalEstimates& est) {
+  r.fitted = in.x.matrix * est.beta;
+  Eigen::Index offset = 0;
+  for (const RandomEffectsTerm& t : in.terms) {
+    for (Eigen::Index i = 0; i < r.fitted.size(); ++i)
+      r.fitted[i] += t.z.row(i).dot(est.b.segment(offset + static_cast<Eigen::Index>(t.codes[i]) * t.q(), t.q()));
+    offset += t.nranef();
+  }
+  r.residuals = in.y - r.fitted;
+}
+
+// lme4's and R's messages about the model and the optimizer, in lme4's order.
+void add_messages(FitResult& r, const FitInputs& in, const OptimizerOutcome& opt) {
+  if (in.spec.dropped_response_term > 0) {  // R's two warnings from model.matrix
+    r.messages.push_back("the response appeared on the right-hand side and was dropped");
+    r.messages.push_back("problem with term " + std::to_string(in.spec.dropped_response_term) +
+                         " in model.matrix: no columns are assigned");
+  }
+  if (!in.rank_message.empty()) r.messages.push_back(in.rank_message);
+  if (!in.scale_message.empty()) r.messages.push_back(in.scale_message);
+  if (!opt.converged)
+    r.messages.push_back("convergence code " + std::to_string(opt.status) + " from nloptwrap: " + opt.message);
+  if (r.singular) r.messages.push_back("boundary (singular) fit: see help('isSingular')");
+}
+
+}  // namespace
+
 FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
                        const ThetaDerivatives* derivatives, const FitOptions& options) {
   FitResult r;
@@ -91,29 +137,10 @@ FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const Op
   r.aic = r.objective + 2.0 * r.df;
   r.bic = r.objective + std::log(static_cast<double>(r.nobs)) * r.df;
 
-  const auto factors = deviance.relative_factors(opt.x);
-  const auto groups = varcorr_group_names(in.terms);
-  for (std::size_t t = 0; t < in.terms.size(); ++t) {
-    const Eigen::MatrixXd cov = r.sigma * r.sigma * factors[t] * factors[t].transpose();
-    RandomEffectsCovariance c{groups[t], in.terms[t].names, cov.diagonal().cwiseSqrt(), cov};
-    for (Eigen::Index i = 0; i < cov.rows(); ++i)
-      for (Eigen::Index j = 0; j < cov.cols(); ++j) {
-        const double denom = c.sd[i] * c.sd[j];
-        c.correlation(i, j) = i == j ? 1.0 : denom > 0 ? cov(i, j) / denom : std::numeric_limits<double>::quiet_NaN();
-      }
-    r.covariances.push_back(std::move(c));
-  }
+  add_covariances(r, in.terms, deviance.relative_factors(opt.x));
   add_varcorr(r);
   add_ranef(r, in.terms, est.b);
-
-  r.fitted = in.x.matrix * est.beta;
-  Eigen::Index offset = 0;
-  for (const RandomEffectsTerm& t : in.terms) {
-    for (Eigen::Index i = 0; i < r.fitted.size(); ++i)
-      r.fitted[i] += t.z.row(i).dot(est.b.segment(offset + static_cast<Eigen::Index>(t.codes[i]) * t.q(), t.q()));
-    offset += t.nranef();
-  }
-  r.residuals = in.y - r.fitted;
+  add_fitted(r, in, est);
 
   const auto& lower = deviance.lower_bounds();
   for (std::size_t i = 0; i < lower.size(); ++i)
@@ -122,16 +149,7 @@ FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const Op
   r.optimizer_status = opt.message;
   r.converged = opt.converged;
   r.optimizer_code = opt.converged ? 0 : opt.status;  // nloptwrap's conv
-  if (in.spec.dropped_response_term > 0) {  // R's two warnings from model.matrix
-    r.messages.push_back("the response appeared on the right-hand side and was dropped");
-    r.messages.push_back("problem with term " + std::to_string(in.spec.dropped_response_term) +
-                         " in model.matrix: no columns are assigned");
-  }
-  if (!in.rank_message.empty()) r.messages.push_back(in.rank_message);
-  if (!in.scale_message.empty()) r.messages.push_back(in.scale_message);
-  if (!opt.converged)
-    r.messages.push_back("convergence code " + std::to_string(opt.status) + " from nloptwrap: " + opt.message);
-  if (r.singular) r.messages.push_back("boundary (singular) fit: see help('isSingular')");
+  add_messages(r, in, opt);
   add_convergence_checks(r, derivatives, options);
   return r;
 }
