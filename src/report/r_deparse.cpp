@@ -1,31 +1,25 @@
 // R's deparse(), reimplemented from its documented and observed behaviour (R 4.2).
 #include "report/r_deparse.hpp"
 
-#include <algorithm>
 #include <cctype>
-#include <iterator>
 
+#include "data/r_names.hpp"
 #include "report/r_numbers.hpp"
 
 namespace lmm::internal {
 
 namespace {
 
-bool is_reserved_word(const std::string& s) {
-  static const char* const kWords[] = {"if", "else", "repeat", "while", "function", "for", "next", "break",
-                                       "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_",
-                                       "NA_character_", "NA_complex_", "in"};
-  return std::find(std::begin(kWords), std::end(kWords), s) != std::end(kWords);
-}
-
-// A name R writes without backticks.
+// A name R writes without backticks. Every non-ASCII byte counts as a letter here, as the formula
+// parser reads names; is_syntactic_r_name() (make.names()) classifies such characters by the
+// C library's UTF-8 locale instead.
 bool is_syntactic_name(const std::string& s) {
   if (s == "...") return true;
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '.' || (s[0] & 0x80))) return false;
   if (s[0] == '.' && s.size() > 1 && std::isdigit(static_cast<unsigned char>(s[1]))) return false;
   for (char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || (c & 0x80))) return false;
-  return !is_reserved_word(s);
+  return !is_r_reserved_word(s);
 }
 
 // Operators written without surrounding spaces (and never broken after).
