@@ -11,11 +11,7 @@
 
 namespace {
 
-using lmm::testing::CliRun;
-using lmm::testing::expect_one_line_error;
-using lmm::testing::inference_goldens;
-using lmm::testing::relative_difference;
-using lmm::testing::run_cli;
+using namespace lmm::testing;  // run_cli, expect_one_line_error, inference_goldens, relative_difference
 using nlohmann::json;
 
 const std::string kSleep = "'Reaction ~ Days + (Days | Subject)' --data ../shared/data/sleepstudy.csv --factor Subject";
