@@ -1,42 +1,23 @@
-// Model queries against lme4 1.1-31 (tests/golden/lme4_inference.json, written by
-// tools/reference/lme4_inference.R): predict() on new data, ranef(condVar = TRUE), coef(),
-// fitted() and residuals(); their errors; and `lmm predict`, `lmm ranef`, `lmm coef`.
+// Predictions against lme4 1.1-31 (tests/golden/lme4_inference.json, written by
+// tools/reference/lme4_inference.R): predict() on new data, fitted() and residuals(); and
+// predict()'s errors.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <functional>
 #include <map>
-#include <memory>
-#include <sstream>
 
-#include "cli_run.hpp"
-#include "lmm/lmm.hpp"
-#include "model/model_state.hpp"
-#include "model/profiled_deviance.hpp"
 #include "seed_data.hpp"
+#include "seed_fits.hpp"
 
 namespace {
 
 using lmm::testing::data_for;
+using lmm::testing::fitted;
+using lmm::testing::Fitted;
 using lmm::testing::inference_goldens;
+using lmm::testing::relative_difference;
 using nlohmann::json;
-
-struct Fitted {
-  lmm::LinearMixedModel model;
-  lmm::FitResult fit;
-};
-
-// One REML fit per formula, on the data set the reference script fitted it to.
-const Fitted& fitted(const std::string& formula) {
-  static std::map<std::string, std::unique_ptr<Fitted>> cache;
-  auto& slot = cache[formula];
-  if (!slot) {
-    lmm::LinearMixedModel model(formula, data_for(formula));
-    lmm::FitResult fit = model.fit();
-    slot = std::make_unique<Fitted>(Fitted{std::move(model), std::move(fit)});
-  }
-  return *slot;
-}
 
 // The columns tools/reference/lme4_inference.R converts with factor() after read.csv().
 const std::map<std::string, std::vector<std::string>>& newdata_factors() {
@@ -52,7 +33,6 @@ lmm::DataFrame read_newdata(const json& c, bool declare_factors) {
   return d;
 }
 
-double relative_difference(double got, double want) { return std::fabs(got - want) / std::fabs(want); }
 
 // ---------------------------------------------------------------------------------------------
 // predict(m, newdata, allow.new.levels = TRUE) and predict(m, newdata, re.form = NA)
@@ -223,139 +203,7 @@ TEST(PredictErrors, FitOfAnotherModel) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// as.data.frame(ranef(m, condVar = TRUE))
-
-class RanefGolden : public ::testing::TestWithParam<std::size_t> {};
-
-TEST_P(RanefGolden, ModesAndConditionalSdsAgreeWithLme4) {
-  const json& c = inference_goldens()["ranef_condvar"][GetParam()];
-  const Fitted& f = fitted(c["formula"]);
-  const std::vector<lmm::RandomEffectRow> rows = lmm::ranef_table(f.model, f.fit);
-  const json& want = c["rows"];
-  ASSERT_EQ(rows.size(), want.size());
-  // The scale of each column of modes: its largest magnitude in lme4's table.
-  std::map<std::pair<std::string, std::string>, double> scale;
-  for (const json& w : want) {
-    double& s = scale[{w["grpvar"], w["term"]}];
-    s = std::max(s, std::fabs(w["condval"].get<double>()));
-  }
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const lmm::RandomEffectRow& got = rows[i];
-    const json& w = want[i];
-    SCOPED_TRACE(w.dump());
-    EXPECT_EQ(got.grpvar, w["grpvar"]);
-    EXPECT_EQ(got.term, w["term"]);
-    EXPECT_EQ(got.grp, w["grp"]);
-    // Modes within 1e-4 of their column's scale: a mode near 0 has no relative precision, and
-    // 1e-4 covers the modes' sensitivity to where BOBYQA stops (theta to ~1e-6).
-    EXPECT_LE(std::fabs(got.condval - w["condval"].get<double>()), 1e-4 * scale.at({w["grpvar"], w["term"]}))
-        << "got " << got.condval;
-    // Conditional SDs within 1e-3 relative: they depend on theta and sigma only.
-    EXPECT_LE(relative_difference(got.condsd, w["condsd"].get<double>()), 1e-3) << "got " << got.condsd;
-  }
-}
-
-INSTANTIATE_TEST_SUITE_P(Lme4, RanefGolden, ::testing::Range<std::size_t>(0, 4),
-                         [](const ::testing::TestParamInfo<std::size_t>& info) {
-                           return inference_goldens()["ranef_condvar"][info.param]["id"].get<std::string>();
-                         });
-
-// The blocked computation of the inverse's diagonal blocks against a dense inverse of
-// Lambda'Z'Z Lambda + I, for a first term with two columns and a crossed second term (the
-// W_g = C^{-1} B_g A_g^{-1} path) and for M17 (first term with one column, trailing slopes).
-void expect_blocks_match_dense_inverse(const std::string& formula) {
-  const Fitted& f = fitted(formula);
-  const lmm::internal::ModelState& m = f.model.state();
-  lmm::internal::ProfiledDeviance deviance(m);
-  ASSERT_TRUE(deviance.factor(f.fit.theta));
-  const std::vector<Eigen::MatrixXd> blocks = deviance.cholesky().random_effects_inverse_blocks();
-  const std::vector<Eigen::MatrixXd> factors = deviance.relative_factors(f.fit.theta);
-  Eigen::Index q = 0;
-  for (const auto& t : m.terms) q += t.nranef();
-  const auto n = static_cast<Eigen::Index>(m.frame.nobs);
-  Eigen::MatrixXd zl = Eigen::MatrixXd::Zero(n, q);  // Z Lambda, dense
-  Eigen::Index offset = 0;
-  for (std::size_t k = 0; k < m.terms.size(); ++k) {
-    const auto& t = m.terms[k];
-    for (Eigen::Index i = 0; i < n; ++i)
-      zl.block(i, offset + static_cast<Eigen::Index>(t.codes[i]) * t.q(), 1, t.q()) = t.z.row(i) * factors[k];
-    offset += t.nranef();
-  }
-  const Eigen::MatrixXd inverse =
-      (zl.transpose() * zl + Eigen::MatrixXd::Identity(q, q)).llt().solve(Eigen::MatrixXd::Identity(q, q));
-  ASSERT_EQ(blocks.size(), m.terms.size());
-  offset = 0;
-  for (std::size_t k = 0; k < m.terms.size(); ++k) {
-    const auto& t = m.terms[k];
-    ASSERT_EQ(blocks[k].cols(), t.nranef());
-    for (int l = 0; l < t.nlevels(); ++l) {
-      const Eigen::Index at = static_cast<Eigen::Index>(l) * t.q();
-      // Two factorizations of the same well-conditioned matrix (eigenvalues >= 1): rounding.
-      EXPECT_LE((blocks[k].middleCols(at, t.q()) - inverse.block(offset + at, offset + at, t.q(), t.q()))
-                    .cwiseAbs()
-                    .maxCoeff(),
-                1e-10)
-          << "term " << k << " level " << l;
-    }
-    offset += t.nranef();
-  }
-}
-
-TEST(ConditionalVariance, BlocksMatchADenseInverseWithCrossedTerms) {
-  expect_blocks_match_dense_inverse("mathscore ~ ses + (ses | classid) + (1 | schoolid)");
-  expect_blocks_match_dense_inverse("mathscore ~ ses + (ses | schoolid) + (1 | classid)");
-  expect_blocks_match_dense_inverse("diameter ~ 1 + (1 | plate) + (1 | sample)");
-}
-
-TEST(ConditionalVariance, CovariancesAreSymmetricWithTheTableDiagonal) {
-  const Fitted& f = fitted("Reaction ~ Days + (Days | Subject)");
-  const auto cov = lmm::conditional_covariances(f.model, f.fit);
-  const auto rows = lmm::ranef_table(f.model, f.fit);
-  ASSERT_EQ(cov.size(), 1u);
-  ASSERT_EQ(cov[0].covariance.size(), 18u);
-  for (std::size_t l = 0; l < 18; ++l) {
-    const Eigen::MatrixXd& v = cov[0].covariance[l];
-    EXPECT_LE(std::fabs(v(0, 1) - v(1, 0)), 1e-12 * v.cwiseAbs().maxCoeff());
-    EXPECT_EQ(rows[l].condsd, std::sqrt(v(0, 0)));
-    EXPECT_EQ(rows[18 + l].condsd, std::sqrt(v(1, 1)));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// coef(m), fitted(m), residuals(m)
-
-TEST(Coef, SleepstudyAgreesWithLme4) {
-  const json& c = inference_goldens()["coef"];
-  const Fitted& f = fitted(c["formula"]);
-  const std::vector<lmm::GroupCoefficients> groups = lmm::coef(f.fit);
-  ASSERT_EQ(groups.size(), c["groups"].size());
-  const lmm::GroupCoefficients& g = groups[0];
-  const json& want = c["groups"]["Subject"];
-  EXPECT_EQ(g.group, "Subject");
-  EXPECT_EQ(g.levels, want["levels"].get<std::vector<std::string>>());
-  ASSERT_EQ(g.names, (std::vector<std::string>{"(Intercept)", "Days"}));
-  for (std::size_t k = 0; k < g.names.size(); ++k) {
-    const std::vector<double> w = want[g.names[k]].get<std::vector<double>>();
-    ASSERT_EQ(g.values.rows(), static_cast<Eigen::Index>(w.size()));
-    double scale = 0.0;
-    for (double v : w) scale = std::max(scale, std::fabs(v));
-    for (std::size_t l = 0; l < w.size(); ++l) {
-      // Fixed effect plus mode: within 1e-6 of the column's scale (a slope near 0, such as
-      // Subject 335's, has no relative precision; see the predictions' tolerance).
-      EXPECT_LE(std::fabs(g.values(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(k)) - w[l]), 1e-6 * scale)
-          << g.names[k] << " " << g.levels[l];
-    }
-  }
-}
-
-TEST(Coef, RandomColumnsWithoutAFixedEffectComeFirstWithZero) {
-  const Fitted& f = fitted("Reaction ~ 0 + Days + (1 | Subject)");
-  const auto groups = lmm::coef(f.fit);
-  ASSERT_EQ(groups.size(), 1u);
-  ASSERT_EQ(groups[0].names, (std::vector<std::string>{"(Intercept)", "Days"}));
-  EXPECT_EQ(groups[0].values.col(0), f.fit.ranef[0].values.col(0));
-  for (Eigen::Index l = 0; l < groups[0].values.rows(); ++l) EXPECT_EQ(groups[0].values(l, 1), f.fit.fixef[0]);
-}
+// fitted(m), residuals(m)
 
 TEST(FittedResiduals, SleepstudyAgreesWithLme4) {
   const json& c = inference_goldens()["fitted_residuals"];
@@ -374,134 +222,6 @@ TEST(FittedResiduals, SleepstudyAgreesWithLme4) {
   ASSERT_EQ(rows.size(), 180u);
   EXPECT_EQ(rows.front(), 0u);
   EXPECT_EQ(rows.back(), 179u);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The command line
-
-using lmm::testing::CliRun;
-using lmm::testing::expect_one_line_error;
-using lmm::testing::run_cli;
-
-const std::string kSleep = "'Reaction ~ Days + (Days | Subject)' --data ../shared/data/sleepstudy.csv --factor Subject";
-
-std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::istringstream l(line);
-    std::string field;
-    while (std::getline(l, field, ',')) fields.push_back(field);
-    rows.push_back(fields);
-  }
-  return rows;
-}
-
-void expect_cli_predictions(const CliRun& r, const json& c) {
-  ASSERT_EQ(r.status, 0) << r.err;
-  const auto rows = csv_rows(r.out);
-  const json& want = c["values"];
-  ASSERT_EQ(rows.size(), want.size() + 1);
-  EXPECT_EQ(rows[0], std::vector<std::string>{"fit"});
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    ASSERT_EQ(rows[i + 1].size(), 1u);
-    if (want[i].is_null()) {
-      EXPECT_EQ(rows[i + 1][0], "NA");
-      continue;
-    }
-    // The library's predictions (same tolerance and reason), printed to round-trip precision.
-    EXPECT_LE(relative_difference(std::stod(rows[i + 1][0]), want[i].get<double>()), 1e-6) << rows[i + 1][0];
-  }
-}
-
-TEST(CliPredict, CsvWithNewDataAgreesWithLme4) {
-  const json& golden = inference_goldens()["predict"];
-  expect_cli_predictions(run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv"), golden[0]);
-  expect_cli_predictions(
-      run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv --no-random-effects"), golden[1]);
-  expect_cli_predictions(
-      run_cli("predict 'mathach ~ ses + himinty + ses:himinty + (ses | school)' --data ../shared/data/mathachieve.csv "
-              "--join ../shared/data/mathachieveschool.csv --by school --factor himinty "
-              "--newdata tests/data/newdata_mathach.csv"),
-      golden[4]);
-}
-
-TEST(CliPredict, NewdataFactorOption) {
-  const json& golden = inference_goldens()["predict"];
-  expect_cli_predictions(run_cli("predict 'mathscore ~ ses + (ses | schoolid) + (1 | classid)' "
-                                 "--data ../shared/data/classroom.csv --newdata tests/data/newdata_classroom.csv "
-                                 "--newdata-factor schoolid,classid"),
-                         golden[2]);
-  expect_one_line_error(run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv --newdata-factor nope"),
-                        3, "--newdata-factor: no column named 'nope'");
-}
-
-TEST(CliPredict, JsonHasNullForMissing) {
-  const CliRun r = run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv --format json");
-  ASSERT_EQ(r.status, 0) << r.err;
-  const json j = json::parse(r.out);
-  ASSERT_EQ(j["fit"].size(), 12u);
-  EXPECT_TRUE(j["fit"][11].is_null());
-  EXPECT_LE(relative_difference(j["fit"][0].get<double>(), inference_goldens()["predict"][0]["values"][0]), 1e-6);
-}
-
-TEST(CliPredict, WithoutNewdataFittedAndResiduals) {
-  const CliRun r = run_cli("predict " + kSleep);
-  ASSERT_EQ(r.status, 0) << r.err;
-  const auto rows = csv_rows(r.out);
-  ASSERT_EQ(rows.size(), 181u);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"row", "fitted", "residual"}));
-  const json& c = inference_goldens()["fitted_residuals"];
-  for (std::size_t i = 0; i < 10; ++i) {
-    EXPECT_EQ(rows[i + 1][0], std::to_string(i + 1));
-    const double want = c["fitted"][i].get<double>();
-    EXPECT_LE(relative_difference(std::stod(rows[i + 1][1]), want), 1e-6);
-    EXPECT_LE(std::fabs(std::stod(rows[i + 1][2]) - c["residuals"][i].get<double>()), 1e-6 * std::fabs(want));
-  }
-}
-
-TEST(CliPredict, Errors) {
-  expect_one_line_error(
-      run_cli("predict " + kSleep + " --newdata tests/data/newdata_sleepstudy.csv --no-new-levels"), 3, "'999', '1000'");
-  expect_one_line_error(run_cli("predict " + kSleep + " --newdata tests/data/newdata_classroom.csv"), 3,
-                        "no column 'Days'");
-  expect_one_line_error(run_cli("predict " + kSleep + " --no-random-effects"), 2, "need --newdata");
-  expect_one_line_error(run_cli("predict " + kSleep + " --newdata /nonexistent.csv"), 3, "/nonexistent.csv");
-}
-
-TEST(CliRanef, CsvRowsAsLme4Orders) {
-  const CliRun r = run_cli("ranef 'diameter ~ 1 + (1 | plate) + (1 | sample)' --data ../shared/data/Penicillin.csv");
-  ASSERT_EQ(r.status, 0) << r.err;
-  const auto rows = csv_rows(r.out);
-  const json& want = inference_goldens()["ranef_condvar"][3]["rows"];
-  ASSERT_EQ(rows.size(), want.size() + 1);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"grpvar", "term", "grp", "condval", "condsd"}));
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    EXPECT_EQ(rows[i + 1][0], want[i]["grpvar"]);
-    EXPECT_EQ(rows[i + 1][1], want[i]["term"]);
-    EXPECT_EQ(rows[i + 1][2], want[i]["grp"]);
-    // As the library's table (same tolerance and reason).
-    EXPECT_LE(relative_difference(std::stod(rows[i + 1][4]), want[i]["condsd"].get<double>()), 1e-3);
-  }
-}
-
-TEST(CliCoef, CsvAndJson) {
-  const CliRun csv = run_cli("coef " + kSleep);
-  ASSERT_EQ(csv.status, 0) << csv.err;
-  const auto rows = csv_rows(csv.out);
-  ASSERT_EQ(rows.size(), 19u);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"grpvar", "grp", "(Intercept)", "Days"}));
-  EXPECT_EQ(rows[1][0], "Subject");
-  EXPECT_EQ(rows[1][1], "308");
-  const json& want = inference_goldens()["coef"]["groups"]["Subject"];
-  EXPECT_LE(relative_difference(std::stod(rows[1][2]), want["(Intercept)"][0].get<double>()), 1e-6);
-  const CliRun js = run_cli("coef " + kSleep + " --format json");
-  ASSERT_EQ(js.status, 0) << js.err;
-  const json j = json::parse(js.out);
-  EXPECT_EQ(j["Subject"]["levels"], want["levels"]);
-  EXPECT_LE(relative_difference(j["Subject"]["Days"][0].get<double>(), want["Days"][0].get<double>()), 1e-6);
 }
 
 }  // namespace

@@ -6,52 +6,20 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
-#include <map>
-#include <memory>
 #include <sstream>
 
-#include "inference/numerical_derivatives.hpp"
-#include "inference/type3_contrasts.hpp"
-#include "inference/varpar_covariance.hpp"
 #include "lmm/satterthwaite.hpp"
-#include "model/model_state.hpp"
+#include "satterthwaite_cases.hpp"
 #include "seed_data.hpp"
 
 namespace {
 
-using lmm::testing::data_for;
-using lmm::testing::inference_goldens;
+using lmm::testing::Case;
+using lmm::testing::fitted;
+using lmm::testing::golden;
 using nlohmann::json;
 
-const json& golden(const std::string& id) {
-  for (const json& c : inference_goldens()["satterthwaite"])
-    if (c["id"] == id) return c;
-  throw std::runtime_error("no satterthwaite golden " + id);
-}
-
 double relative_error(double got, double want) { return std::fabs(got - want) / std::fabs(want); }
-
-// A golden case fitted and tested once, shared by the tests of that case.
-struct Case {
-  lmm::LinearMixedModel model;
-  lmm::FitResult fit;
-  lmm::SatterthwaiteResult tests;
-};
-
-const Case& fitted(const std::string& id) {
-  static std::map<std::string, std::unique_ptr<Case>> cache;
-  auto it = cache.find(id);
-  if (it != cache.end()) return *it->second;
-  const json& c = golden(id);
-  const std::string formula = c["formula"];
-  lmm::LinearMixedModel model(formula, data_for(formula));
-  lmm::FitOptions options;
-  options.reml = c["reml"].get<bool>();
-  lmm::FitResult fit = model.fit(options);
-  lmm::SatterthwaiteResult tests = lmm::satterthwaite(model, fit);
-  auto made = std::make_unique<Case>(Case{std::move(model), std::move(fit), std::move(tests)});
-  return *cache.emplace(id, std::move(made)).first->second;
-}
 
 class SatterthwaiteGolden : public ::testing::TestWithParam<std::string> {};
 
@@ -188,86 +156,6 @@ TEST(SatterthwaiteText, AnovaTablesAreLmerTests) {
             lmm::testing::read_text("tests/golden/cake_lmertest_anova.txt"));
   EXPECT_EQ(lmm::satterthwaite_anova_text(fitted("sleepstudy").tests),
             lmm::testing::read_text("tests/golden/sleepstudy_lmertest_anova.txt"));
-}
-
-// ---- pieces ----------------------------------------------------------------------------------
-
-TEST(TypeThreeContrasts, AreLmerTestsHypotheses) {
-  // attr(anova(m), "hypotheses") for the cake model: temp is tested at the average of the
-  // recipes (zapsmall()'d to 7 digits, as lmerTest does), the others on their own columns.
-  const Case& k = fitted("cake");
-  std::vector<std::string> messages;
-  const auto contrasts = lmm::internal::type3_contrasts(k.model.state(), messages);
-  ASSERT_EQ(contrasts.size(), 3u);
-  EXPECT_EQ(contrasts[0].term, "recipe");
-  EXPECT_EQ(contrasts[1].term, "temp");
-  EXPECT_EQ(contrasts[2].term, "recipe:temp");
-  Eigen::MatrixXd recipe(2, 6), temp(1, 6), interaction(2, 6);
-  recipe << 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0;
-  temp << 0, 0, 0, 1, 0.3333333, 0.3333333;
-  interaction << 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1;
-  EXPECT_TRUE(contrasts[0].L.isApprox(recipe, 1e-15));
-  EXPECT_TRUE(contrasts[1].L.isApprox(temp, 1e-15));
-  EXPECT_TRUE(contrasts[2].L.isApprox(interaction, 1e-15));
-  EXPECT_TRUE(messages.empty());
-}
-
-TEST(TypeThreeContrasts, NumericMainEffectIsTestedAtTheAverageOfTheFactor) {
-  // M_glp2: ses is contained in ses:himinty (same numeric variable), himinty is not.
-  std::vector<std::string> messages;
-  const auto contrasts = lmm::internal::type3_contrasts(fitted("M_glp2").model.state(), messages);
-  ASSERT_EQ(contrasts.size(), 3u);
-  Eigen::MatrixXd ses(1, 4), himinty(1, 4);
-  ses << 0, 1, 0, 0.5;
-  himinty << 0, 0, 1, 0;
-  EXPECT_TRUE(contrasts[0].L.isApprox(ses, 1e-15));
-  EXPECT_TRUE(contrasts[1].L.isApprox(himinty, 1e-15));
-}
-
-TEST(TypeThreeContrasts, Doolittle) {
-  // doolittle(matrix(c(4, 2, 2, 3), 2))$L
-  Eigen::MatrixXd x(2, 2);
-  x << 4, 2, 2, 3;
-  Eigen::MatrixXd want(2, 2);
-  want << 1, 0, 0.5, 1;
-  EXPECT_TRUE(lmm::internal::doolittle_lower(x).isApprox(want));
-}
-
-TEST(NumericalDerivatives, RichardsonIsAccurateOnAPolynomialAndExponential) {
-  const auto f = [](const Eigen::VectorXd& v) { return std::exp(v[0]) * v[1] * v[1] + v[0] * v[1]; };
-  Eigen::VectorXd x(2);
-  x << 0.5, 2.0;
-  lmm::internal::RichardsonSteps steps;
-  steps.relative_step = 0.1;
-  const Eigen::MatrixXd h = lmm::internal::richardson_hessian(f, x, steps);
-  const double e = std::exp(0.5);
-  EXPECT_NEAR(h(0, 0), e * 4.0, 1e-9);            // d2/dx0^2 = e^x0 x1^2
-  EXPECT_NEAR(h(1, 1), 2.0 * e, 1e-9);            // d2/dx1^2 = 2 e^x0
-  EXPECT_NEAR(h(0, 1), 2.0 * e * 2.0 + 1.0, 1e-9);  // d2/dx0dx1 = 2 e^x0 x1 + 1
-  EXPECT_EQ(h(0, 1), h(1, 0));
-  const auto g = [](const Eigen::VectorXd& v) {
-    Eigen::VectorXd out(2);
-    out << std::sin(v[0]) * v[1], v[1] * v[1];
-    return out;
-  };
-  const Eigen::MatrixXd j = lmm::internal::richardson_jacobian(g, x, {});
-  EXPECT_NEAR(j(0, 0), std::cos(0.5) * 2.0, 1e-10);
-  EXPECT_NEAR(j(0, 1), std::sin(0.5), 1e-10);
-  EXPECT_NEAR(j(1, 0), 0.0, 1e-12);
-  EXPECT_NEAR(j(1, 1), 4.0, 1e-10);
-}
-
-TEST(VarparCovariance, PseudoInverseAndLmerTestsWarnings) {
-  // h = diag(4, 1e-10, -2): only the first eigenvalue is inverted; lmerTest warns about the other two.
-  Eigen::MatrixXd h = Eigen::Vector3d(4.0, 1e-10, -2.0).asDiagonal();
-  std::vector<std::string> messages;
-  const Eigen::MatrixXd v = lmm::internal::varpar_covariance(h, 1e-8, messages);
-  Eigen::MatrixXd want = Eigen::MatrixXd::Zero(3, 3);
-  want(0, 0) = 0.5;  // 2 / 4
-  EXPECT_TRUE(v.isApprox(want, 1e-15));
-  ASSERT_EQ(messages.size(), 2u);
-  EXPECT_EQ(messages[0], "Model failed to converge with 1 negative eigenvalue: -2.0e+00");
-  EXPECT_EQ(messages[1], "Model may not have converged with 1 eigenvalue close to zero: 1.0e-10");
 }
 
 // ---- contrasts and errors ----------------------------------------------------------------------

@@ -67,14 +67,6 @@ const Classifier& classifier() {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// R's reserved words (gram.y's keywords), which make.names ends with a '.'.
-bool is_reserved(std::string_view name) {
-  static const std::unordered_set<std::string_view> kWords = {
-      "NULL",     "NA",       "TRUE",   "FALSE", "Inf",   "NaN",  "NA_integer_", "NA_real_", "NA_character_",
-      "NA_complex_", "function", "while", "repeat", "for", "if", "in",  "else",        "next",     "break"};
-  return kWords.count(name) > 0;
-}
-
 // R's test before the prefix: a first character that is not a letter or '.', or '.' then a digit.
 bool needs_prefix(std::string_view raw) {
   if (raw.empty()) return true;
@@ -83,6 +75,13 @@ bool needs_prefix(std::string_view raw) {
 }
 
 }  // namespace
+
+bool is_r_reserved_word(std::string_view name) {
+  static const std::unordered_set<std::string_view> kWords = {
+      "NULL",     "NA",       "TRUE",   "FALSE", "Inf",   "NaN",  "NA_integer_", "NA_real_", "NA_character_",
+      "NA_complex_", "function", "while", "repeat", "for", "if", "in",  "else",        "next",     "break"};
+  return kWords.count(name) > 0;
+}
 
 std::string make_r_name(std::string_view raw) {
   std::string prefixed = needs_prefix(raw) ? "X" : "";
@@ -96,7 +95,7 @@ std::string make_r_name(std::string_view raw) {
     else name.push_back('.');
     i += c.bytes;
   }
-  if (is_reserved(name)) name.push_back('.');
+  if (is_r_reserved_word(name)) name.push_back('.');
   return name;
 }
 

@@ -21,4 +21,8 @@ std::vector<std::string> make_r_names(const std::vector<std::string>& header);
 // True when R writes the name without backticks: make.names() leaves it as it is.
 bool is_syntactic_r_name(std::string_view name);
 
+// R's reserved words (gram.y's keywords: if, else, function, TRUE, NULL, NA, Inf, in, ...), which
+// make.names() ends with a '.' and deparse() writes in backticks.
+bool is_r_reserved_word(std::string_view name);
+
 }  // namespace lmm::internal

@@ -8,7 +8,7 @@
 #include "formula/model_matrix.hpp"
 #include "lmm/error.hpp"
 #include "util/excerpt.hpp"
-#include "report/r_format.hpp"
+#include "report/r_numbers.hpp"
 
 namespace lmm::internal {
 namespace {

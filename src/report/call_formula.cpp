@@ -1,7 +1,7 @@
 #include "report/call_formula.hpp"
 
 #include "formula/term_expansion.hpp"
-#include "report/r_format.hpp"
+#include "report/r_deparse.hpp"
 
 namespace lmm::internal {
 namespace {

@@ -4,7 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "report/r_format.hpp"
+#include "report/r_numbers.hpp"
+#include "report/r_text.hpp"
 
 namespace lmm::internal {
 

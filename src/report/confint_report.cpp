@@ -4,7 +4,8 @@
 
 #include "lmm/confint.hpp"
 #include "report/coef_table.hpp"
-#include "report/r_format.hpp"
+#include "report/r_numbers.hpp"
+#include "report/r_print.hpp"
 
 namespace lmm {
 namespace {

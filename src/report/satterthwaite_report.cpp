@@ -6,7 +6,8 @@
 
 #include "lmm/satterthwaite.hpp"
 #include "report/coef_table.hpp"
-#include "report/r_format.hpp"
+#include "report/r_numbers.hpp"
+#include "report/r_print.hpp"
 #include "report/summary_sections.hpp"
 
 namespace lmm {

@@ -1,6 +1,6 @@
 // summary_text(): the text print(summary(<lmerMod>)) writes in lme4 1.1-31, section by section
 // (lme4's print.summary.merMod and its .prt.* helpers), with R's formatting rules from
-// report/r_format.hpp.
+// report/r_numbers.hpp, r_text.hpp, r_print.hpp and r_deparse.hpp.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -10,7 +10,10 @@
 #include "formula/term_expansion.hpp"
 #include "lmm/report.hpp"
 #include "report/call_formula.hpp"
-#include "report/r_format.hpp"
+#include "report/r_deparse.hpp"
+#include "report/r_numbers.hpp"
+#include "report/r_print.hpp"
+#include "report/r_text.hpp"
 #include "report/summary_sections.hpp"
 
 namespace lmm {

@@ -1,4 +1,4 @@
-# lme4's parametric bootstrap of M_base, summarized, for tests/confint_test.cpp.
+# lme4's parametric bootstrap of M_base, summarized, for tests/bootstrap_test.cpp.
 #
 # Usage (from the repository root): Rscript tools/reference/lme4_bootstrap.R   (~3 minutes)
 #

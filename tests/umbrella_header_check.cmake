@@ -1,0 +1,17 @@
+# Fails when a public header in include/lmm/ is not included by the umbrella header lmm/lmm.hpp.
+# Run as: cmake -DINCLUDE_DIR=<repo>/include -P umbrella_header_check.cmake
+file(GLOB headers RELATIVE ${INCLUDE_DIR} ${INCLUDE_DIR}/lmm/*.hpp)
+list(REMOVE_ITEM headers lmm/lmm.hpp)
+file(READ ${INCLUDE_DIR}/lmm/lmm.hpp umbrella)
+set(missing "")
+foreach(header IN LISTS headers)
+  string(FIND "${umbrella}" "#include \"${header}\"" at)
+  if(at EQUAL -1)
+    list(APPEND missing ${header})
+  endif()
+endforeach()
+list(LENGTH headers count)
+if(missing)
+  message(FATAL_ERROR "include/lmm/lmm.hpp does not include: ${missing}")
+endif()
+message(STATUS "lmm/lmm.hpp includes all ${count} other public headers")
