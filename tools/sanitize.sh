@@ -25,6 +25,7 @@ rm -rf "$logs" && mkdir -p "$logs"
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS="$sanitize" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" -DLMM_WERROR=ON -DLMM_BUILD_BENCHMARKS=OFF \
+  -DLMM_CONSUMER_TESTS=OFF \
   > "$build/build.log" 2>&1 || { cat "$build/build.log"; exit 1; }
 cmake --build "$build" -j"$(nproc)" >> "$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
 
