@@ -81,7 +81,7 @@ void add_covariances(FitResult& r, const std::vector<RandomEffectsTerm>& terms, 
 }
 
 // X beta + Z b, and y minus it.
-void add_fitted(FitResult& r, const FitInputs& in, const ConditionalEstimates& est) {
+void add_fitted(FitResult& r, const ModelState& in, const ConditionalEstimates& est) {
   r.fitted = in.x.matrix * est.beta;
   Eigen::Index offset = 0;
   for (const RandomEffectsTerm& t : in.terms) {
@@ -93,7 +93,7 @@ void add_fitted(FitResult& r, const FitInputs& in, const ConditionalEstimates& e
 }
 
 // lme4's and R's messages about the model and the optimizer, in lme4's order.
-void add_messages(FitResult& r, const FitInputs& in, const OptimizerOutcome& opt) {
+void add_messages(FitResult& r, const ModelState& in, const OptimizerOutcome& opt) {
   if (in.spec.dropped_response_term > 0) {  // R's two warnings from model.matrix
     r.messages.push_back("the response appeared on the right-hand side and was dropped");
     r.messages.push_back("problem with term " + std::to_string(in.spec.dropped_response_term) +
@@ -108,7 +108,7 @@ void add_messages(FitResult& r, const FitInputs& in, const OptimizerOutcome& opt
 
 }  // namespace
 
-FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
+FitResult assemble_fit(const ModelState& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
                        const ThetaDerivatives* derivatives, const FitOptions& options) {
   FitResult r;
   r.formula = in.formula;

@@ -10,26 +10,16 @@
 #include "lmm/fit_result.hpp"
 #include "model/bobyqa.hpp"
 #include "model/convergence_check.hpp"
+#include "model/model_state.hpp"
 #include "model/profiled_deviance.hpp"
 
 namespace lmm::internal {
-
-struct FitInputs {
-  const std::string& formula;
-  const FormulaSpec& spec;
-  const ModelFrame& frame;
-  const std::vector<RandomEffectsTerm>& terms;
-  const DesignMatrix& x;
-  const Eigen::VectorXd& y;
-  const std::string& rank_message;
-  const std::string& scale_message;
-};
 
 // lme4's names for the terms' groups in VarCorr: make.unique() of the grouping factors' names.
 std::vector<std::string> varcorr_group_names(const std::vector<RandomEffectsTerm>& terms);
 
 // `derivatives` (lme4's optinfo$derivs at opt.x, or null when not computed) feed checkConv().
-FitResult assemble_fit(const FitInputs& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
+FitResult assemble_fit(const ModelState& in, ProfiledDeviance& deviance, const OptimizerOutcome& opt,
                        const ThetaDerivatives* derivatives, const FitOptions& options);
 
 }  // namespace lmm::internal

@@ -211,8 +211,7 @@ FitResult LinearMixedModel::fit(const FitOptions& requested) const {
     derivatives = internal::central_derivatives(at_points, opt.x);
   }
 
-  internal::FitInputs inputs{m.formula, m.spec, m.frame, m.terms, m.x, m.y, m.rank_message, m.scale_message};
-  FitResult result = internal::assemble_fit(inputs, *deviance, opt, derivatives ? &*derivatives : nullptr, options);
+  FitResult result = internal::assemble_fit(m, *deviance, opt, derivatives ? &*derivatives : nullptr, options);
   internal::check_estimates_finite(result);
   return result;
 }
