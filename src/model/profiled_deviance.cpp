@@ -16,7 +16,8 @@ ProfiledDeviance::ProfiledDeviance(const ModelState& model)
       likelihood_{static_cast<double>(model.x.matrix.rows()), static_cast<double>(model.x.matrix.cols())} {}
 
 DeviancePool::Lease DeviancePool::take() const {
-  std::unique_ptr<ProfiledDeviance> deviance;
+  std::unique_ptr<ProfiledDeviance> deviance(ready_.exchange(nullptr, std::memory_order_acquire));
+  if (deviance) return Lease(*this, std::move(deviance));
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (!idle_.empty()) {
@@ -29,6 +30,11 @@ DeviancePool::Lease DeviancePool::take() const {
 }
 
 void DeviancePool::give_back(std::unique_ptr<ProfiledDeviance> deviance) const {
+  ProfiledDeviance* empty = nullptr;
+  if (ready_.compare_exchange_strong(empty, deviance.get(), std::memory_order_release, std::memory_order_relaxed)) {
+    (void)deviance.release();
+    return;
+  }
   const std::lock_guard<std::mutex> lock(mutex_);
   idle_.push_back(std::move(deviance));
 }

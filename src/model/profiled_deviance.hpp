@@ -6,6 +6,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -89,6 +90,9 @@ class ProfiledDeviance {
 class DeviancePool {
  public:
   explicit DeviancePool(const ModelState& model) : model_(&model) {}
+  ~DeviancePool() { delete ready_.load(); }
+  DeviancePool(const DeviancePool&) = delete;
+  DeviancePool& operator=(const DeviancePool&) = delete;
   class Lease {
    public:
     Lease(const DeviancePool& pool, std::unique_ptr<ProfiledDeviance> deviance)
@@ -112,6 +116,10 @@ class DeviancePool {
  private:
   void give_back(std::unique_ptr<ProfiledDeviance> deviance) const;
   const ModelState* model_;
+  // One idle workspace in a slot taken and returned with one atomic exchange each, for the
+  // common case of one caller at a time (the mutex costs 2% of an evaluation of a small model);
+  // the others wait in idle_.
+  mutable std::atomic<ProfiledDeviance*> ready_{nullptr};
   mutable std::mutex mutex_;
   mutable std::vector<std::unique_ptr<ProfiledDeviance>> idle_;
 };
