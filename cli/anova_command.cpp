@@ -20,7 +20,7 @@ void AnovaCommand::add_to(CLI::App& app) {
 
 // One model: lmerTest's anova(m), the type III F tests of its terms.
 int AnovaCommand::run_type3(const DataFrame& frame, const FitOptions& options) const {
-  const LinearMixedModel model(formulas[0], frame);
+  const LinearMixedModel model(formulas[0], frame, data.model);
   const SatterthwaiteResult tests = satterthwaite(model, model.fit(options));
   if (format == "json") {
     std::cout << satterthwaite_anova_json(tests) << "\n";
@@ -48,7 +48,7 @@ int AnovaCommand::run() const {
   models.reserve(formulas.size());
   std::vector<ComparedModel> compared;
   for (std::size_t i = 0; i < formulas.size(); ++i) {
-    models.emplace_back(formulas[i], frame);
+    models.emplace_back(formulas[i], frame, data.model);
     compared.push_back({names.empty() ? "MODEL" + std::to_string(i + 1) : names[i], &models.back(),
                         models.back().fit(options)});
   }

@@ -20,6 +20,8 @@ void DataOptions::add_to(CLI::App& app) {
   app.add_option("--by", by, "key column for the matching --join")->expected(1)->take_all();
   app.add_option("--factor", factors, "numeric-coded columns to treat as factors")->delimiter(',');
   app.add_option("--data-name", name, "name shown on the summary's Data: line (default: the file's stem)");
+  app.add_option("--weights", model.weights, "column of prior weights (lmer's weights =): residual variance sigma^2 / w");
+  app.add_option("--offset", model.offset, "column added to the linear predictor (lmer's offset =), beside offset() terms");
 }
 
 std::vector<std::string>& deferred_warnings() {
@@ -93,7 +95,7 @@ int FitCommand::run() const {
   FitOptions options;
   options.reml = !ml;
   options.max_evaluations = max_evaluations;
-  const LinearMixedModel model(formula, frame);
+  const LinearMixedModel model(formula, frame, data.model);
   const FitResult fit = model.fit(options);
   SummaryOptions summary;
   summary.data_name = data.data_name();

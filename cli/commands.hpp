@@ -29,6 +29,7 @@ struct DataOptions {
   std::vector<std::string> by;
   std::vector<std::string> factors;
   std::string name;  // --data-name: shown on the summary's "Data:" line
+  ModelOptions model;  // --weights, --offset
 
   void add_to(CLI::App& app);
   // Reads, joins and declares factors; throws lmm::Error naming the file or column at fault.

@@ -53,7 +53,7 @@ void ConfintCommand::add_to(CLI::App& app) {
 }
 
 int ConfintCommand::run() const {
-  const LinearMixedModel model(formula, data.load());
+  const LinearMixedModel model(formula, data.load(), data.model);
   ConfintOptions options;
   options.method = method == "wald" ? IntervalMethod::kWald : method == "boot" ? IntervalMethod::kBootstrap
                                                                                 : IntervalMethod::kProfile;
@@ -88,7 +88,7 @@ void BootstrapCommand::add_to(CLI::App& app) {
 }
 
 int BootstrapCommand::run() const {
-  const LinearMixedModel model(formula, data.load());
+  const LinearMixedModel model(formula, data.load(), data.model);
   const FitResult fit = fit_model(model, ml);
   BootstrapOptions options;
   options.nsim = nsim;

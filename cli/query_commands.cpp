@@ -17,7 +17,7 @@ void QueryOptions::add_to(CLI::App& app) {
 void RanefCommand::add_to(CLI::App& app) { query.add_to(app); }
 
 int RanefCommand::run() const {
-  const LinearMixedModel model(query.formula, query.data.load());
+  const LinearMixedModel model(query.formula, query.data.load(), query.data.model);
   const std::vector<RandomEffectRow> rows = ranef_table(model, fit_model(model, query.ml));
   std::cout << (query.format == "json" ? ranef_json(rows) + "\n" : ranef_csv(rows));
   return 0;
@@ -26,7 +26,7 @@ int RanefCommand::run() const {
 void CoefCommand::add_to(CLI::App& app) { query.add_to(app); }
 
 int CoefCommand::run() const {
-  const LinearMixedModel model(query.formula, query.data.load());
+  const LinearMixedModel model(query.formula, query.data.load(), query.data.model);
   const std::vector<GroupCoefficients> groups = coef(fit_model(model, query.ml));
   std::cout << (query.format == "json" ? coef_json(groups) + "\n" : coef_csv(groups));
   return 0;
@@ -46,7 +46,7 @@ void PredictCommand::add_to(CLI::App& app) {
 int PredictCommand::run() const {
   if (newdata.empty() && (no_random_effects || no_new_levels || !newdata_factors.empty()))
     throw Error(ErrorKind::kUsage, "--no-random-effects, --no-new-levels and --newdata-factor need --newdata");
-  const LinearMixedModel model(query.formula, query.data.load());
+  const LinearMixedModel model(query.formula, query.data.load(), query.data.model);
   const FitResult fit = fit_model(model, query.ml);
   if (newdata.empty()) {
     const std::vector<std::size_t> rows = observation_rows(model);
@@ -68,6 +68,11 @@ int PredictCommand::run() const {
   options.include_random_effects = !no_random_effects;
   options.allow_new_levels = !no_new_levels;
   const Eigen::VectorXd values = predict(model, fit, frame, options);
+  if (!query.data.model.offset.empty())
+    deferred_warnings().push_back("as lme4's predict(), predictions on new data leave out the --offset column " +
+                                  internal::quote(query.data.model.offset) +
+                                  " (only the formula's offset() terms are added); write offset(" +
+                                  query.data.model.offset + ") in the formula to include it");
   std::cout << (query.format == "json" ? prediction_json(values) + "\n" : prediction_csv(values));
   return 0;
 }

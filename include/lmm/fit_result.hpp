@@ -63,6 +63,9 @@ struct FitResult {
 
   Eigen::VectorXd fitted;
   Eigen::VectorXd residuals;  // y - fitted
+  Eigen::VectorXd weights;    // the prior weights; empty when the model has none
+  std::string weights_column;  // the data's column of prior weights, or ""
+  std::string offset_column;   // the data's offset column (beside the formula's offset() terms), or ""
 
   bool singular = false;
   // False when the optimizer stopped on its evaluation limit or an error, or when lme4's
@@ -81,7 +84,8 @@ struct FitResult {
   // evaluated (singular fit, no derivatives, or a Hessian that is not positive definite).
   double max_scaled_gradient = std::numeric_limits<double>::quiet_NaN();
 
-  // R's quantile() (type 7) of residuals / sigma at 0, .25, .5, .75, 1.
+  // R's quantile() (type 7) of the scaled Pearson residuals sqrt(w_i) residual_i / sigma at 0,
+  // .25, .5, .75, 1 (w_i = 1 without prior weights).
   std::vector<double> scaled_residual_quantiles() const;
 };
 

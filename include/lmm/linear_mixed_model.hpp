@@ -9,6 +9,7 @@
 #include "lmm/data_frame.hpp"
 #include "lmm/fit_options.hpp"
 #include "lmm/fit_result.hpp"
+#include "lmm/model_options.hpp"
 
 namespace lmm {
 
@@ -20,8 +21,9 @@ class DeviancePool;
 class LinearMixedModel {
  public:
   // Parses the formula, evaluates it on the data (dropping incomplete rows) and forms the
-  // crossproducts. Throws lmm::Error naming the column or formula term at fault.
-  LinearMixedModel(const std::string& formula, const DataFrame& data);
+  // crossproducts. Throws lmm::Error naming the column or formula term at fault. Prior weights
+  // and an offset column come in `options`.
+  LinearMixedModel(const std::string& formula, const DataFrame& data, const ModelOptions& options = {});
   ~LinearMixedModel();
   LinearMixedModel(LinearMixedModel&&) noexcept;
   LinearMixedModel& operator=(LinearMixedModel&&) noexcept;
@@ -38,8 +40,9 @@ class LinearMixedModel {
   const std::vector<std::string>& fixef_names() const;
   std::size_t nobs() const;
 
-  // The same model with another response (same rows, design and grouping): what a parametric
-  // bootstrap refits. Throws lmm::Error when y has the wrong length.
+  // The same model with another response (same rows, design, grouping, prior weights and offset;
+  // y as the data's response, offset included): what a parametric bootstrap refits. Throws
+  // lmm::Error when y has the wrong length.
   LinearMixedModel with_response(const Eigen::VectorXd& y) const;
 
   // For lmm's own inference code; not a stable interface.

@@ -9,6 +9,7 @@
 #include "lmm/fit_options.hpp"
 #include "lmm/fit_result.hpp"
 #include "lmm/linear_mixed_model.hpp"
+#include "lmm/model_options.hpp"
 #include "lmm/prediction.hpp"
 #include "lmm/query_report.hpp"
 #include "lmm/random_effects.hpp"

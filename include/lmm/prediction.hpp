@@ -22,6 +22,8 @@ struct PredictOptions {
 
 // The linear predictor for each row of newdata, as predict(m, newdata, re.form, allow.new.levels)
 // with lme4's default na.action = na.pass: NaN where a variable the prediction uses is missing.
+// The formula's offset() terms are evaluated on newdata and added; a ModelOptions::offset column
+// is not, as lme4 1.1-31 leaves out lmer's `offset =` argument on new data.
 // Factors are matched to the fitted model's levels by label (a numeric column matches by R's
 // as.character of its values, so a grouping column need not be declared a factor). The response
 // is not needed. Throws lmm::Error: kInput when newdata lacks a column the model uses, or a

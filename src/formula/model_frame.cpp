@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "data/level_order.hpp"
 #include "lmm/error.hpp"
@@ -230,7 +231,31 @@ RawVariable evaluate_variable(const Expression& e, const DataFrame& data, bool f
   return factor ? as_factor(evaluate(e, data)) : evaluate(e, data);
 }
 
-ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
+namespace {
+
+// A column named by --weights or --offset: numeric, finite where present.
+RawVariable named_column(const std::string& name, const char* option, const DataFrame& data) {
+  if (!data.has(name))
+    throw Error(ErrorKind::kInput, std::string(option) + ": no column named " + quote(name) + " in the data" + did_you_mean(data, name));
+  RawVariable raw = from_column(data.column(name));
+  if (raw.var.is_factor)
+    throw Error(ErrorKind::kInput, std::string(option) + ": column " + quote(name) + " is text (a factor); it must be numeric");
+  check_finite(raw, make_name(name));
+  return raw;
+}
+
+// lme4 refuses negative prior weights; a zero weight leaves log(w) = -inf in its criterion.
+void check_weights(const std::vector<double>& w, const std::vector<std::size_t>& rows, const std::string& name) {
+  for (std::size_t k = 0; k < w.size(); ++k)
+    if (!(w[k] > 0.0))
+      throw Error(ErrorKind::kInput, "--weights: column " + quote(name) + " has " + (w[k] < 0.0 ? "a negative" : "a zero") +
+                                         " weight (" + r_number_label(w[k]) + ") in data row " + std::to_string(rows[k] + 1) +
+                                         "; prior weights must be positive");
+}
+
+}  // namespace
+
+ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data, const FrameColumns& columns) {
   const std::size_t n = data.rows();
   std::vector<std::uint8_t> incomplete(n, 0);
   auto use = [&](const Expression& e, bool factor) {
@@ -252,6 +277,20 @@ ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
     for (const Expression& e : spec.random[t].group) groups[t].push_back(use(e, true));
   }
 
+  std::vector<RawVariable> offsets;
+  for (const Expression& e : spec.offsets) {
+    offsets.push_back(use(e, false));
+    if (offsets.back().var.is_factor) fail_var(e, "an offset must be numeric, not text (a factor)");
+  }
+  auto use_column = [&](const std::string& name, const char* option) {
+    RawVariable raw = named_column(name, option, data);
+    for (std::size_t i = 0; i < n; ++i) incomplete[i] |= raw.missing[i];
+    return raw;
+  };
+  if (!columns.offset.empty()) offsets.push_back(use_column(columns.offset, "--offset"));
+  std::optional<RawVariable> weights;
+  if (!columns.weights.empty()) weights = use_column(columns.weights, "--weights");
+
   ModelFrame frame;
   for (std::size_t i = 0; i < n; ++i)
     if (!incomplete[i]) frame.data_rows.push_back(i);
@@ -268,6 +307,15 @@ ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data) {
     for (const RawVariable& raw : groups[t]) parts.push_back(subset(raw, frame.data_rows));
     frame.effects.push_back(std::move(vars));
     frame.groups.push_back(make_grouping(spec.random[t].group_name, std::move(parts)));
+  }
+  if (weights) {
+    frame.weights = subset(*weights, frame.data_rows).values;
+    check_weights(frame.weights, frame.data_rows, columns.weights);
+  }
+  if (!offsets.empty()) frame.offset.assign(frame.nobs, 0.0);
+  for (const RawVariable& raw : offsets) {
+    const std::vector<double> values = subset(raw, frame.data_rows).values;
+    for (std::size_t k = 0; k < frame.nobs; ++k) frame.offset[k] += values[k];
   }
   return frame;
 }

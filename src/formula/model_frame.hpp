@@ -35,9 +35,18 @@ struct ModelFrame {
   std::vector<Variable> fixed;                 // aligned with FormulaSpec::fixed.variables
   std::vector<std::vector<Variable>> effects;  // per random term, aligned with its variables
   std::vector<GroupingFactor> groups;          // per random term
+  std::vector<double> weights;  // prior weights (lmer's weights =); empty when none
+  std::vector<double> offset;   // the sum of the offsets (offset() terms, lmer's offset =); empty when none
 };
 
-ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data);
+// Data columns that enter the model beside the formula's variables, as lmer's `weights =` and
+// `offset =` arguments do: their missing values drop rows too. Empty: none.
+struct FrameColumns {
+  std::string weights;
+  std::string offset;
+};
+
+ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data, const FrameColumns& columns = {});
 
 // A variable of the formula evaluated on every row of a data frame (no rows dropped, levels as
 // the data give them), with its missing mask: what the model frame is made from, and what

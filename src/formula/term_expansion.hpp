@@ -35,6 +35,9 @@ struct FormulaSpec {
   std::string response_name;
   TermList fixed;
   std::vector<RandomTermSpec> random;  // in the order written (not yet lme4's order)
+  // The arguments of the formula's offset() terms, in the order written: known values added to
+  // the linear predictor, not terms of the model matrix (R's attr(terms, "offset")).
+  std::vector<Expression> offsets;
   // The fixed-effects term that was the response alone (`y ~ y + x`), dropped as R's
   // model.matrix drops it (interactions with the response stay): its position among the terms,
   // from 1, for R's warnings; 0 when there was none.

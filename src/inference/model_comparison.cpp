@@ -13,6 +13,11 @@
 namespace lmm {
 namespace {
 
+// The response as the data give it (the model holds it minus its offset).
+Eigen::VectorXd response(const internal::ModelState& m) {
+  return m.design->offset.size() > 0 ? Eigen::VectorXd(m.y + m.design->offset) : m.y;
+}
+
 void check_same_observations(const std::vector<ComparedModel>& models) {
   const internal::ModelState& first = models[0].model->state();
   for (std::size_t k = 1; k < models.size(); ++k) {
@@ -26,7 +31,7 @@ void check_same_observations(const std::vector<ComparedModel>& models) {
     if (other.frame.data_rows != first.frame.data_rows)
       throw Error(ErrorKind::kModel, "models were fitted to different observations: " + pair +
                                          " use different rows of the data");
-    if (other.spec.response_name != first.spec.response_name || other.y != first.y)
+    if (other.spec.response_name != first.spec.response_name || response(other) != response(first))
       throw Error(ErrorKind::kModel, "models have different responses: " + pair + " model " +
                                          internal::quote(first.spec.response_name) + " and " +
                                          internal::quote(other.spec.response_name));

@@ -1,4 +1,5 @@
-// parametric_bootstrap(): y* = X beta + sigma (Z Lambda u + e) with u, e standard normal, refit,
+// parametric_bootstrap(): y* = X beta + offset + sigma (Z Lambda u + W^-1/2 e) with u, e standard
+// normal, refit,
 // keep lme4's bootstrap statistics (sdcor values, sigma, fixed effects).
 #include <boost/math/distributions/normal.hpp>
 #include <boost/random/mersenne_twister.hpp>
@@ -43,7 +44,9 @@ Eigen::VectorXd simulate_response(const internal::ModelState& state, const FitRe
     }
     for (Eigen::Index i = 0; i < y.size(); ++i) noise[i] += term.z.row(i).dot(b.col(term.codes[static_cast<std::size_t>(i)]));
   }
-  for (Eigen::Index i = 0; i < y.size(); ++i) noise[i] += normal(rng);
+  const Eigen::VectorXd& w = state.design->weights;  // residual variances sigma^2 / w_i
+  for (Eigen::Index i = 0; i < y.size(); ++i) noise[i] += normal(rng) / (w.size() > 0 ? std::sqrt(w[i]) : 1.0);
+  if (state.design->offset.size() > 0) y += state.design->offset;  // a response as the data give it
   return y + fit.sigma * noise;
 }
 

@@ -19,6 +19,21 @@ namespace {
 
 using internal::ModelState;
 
+// The formula's offset() terms evaluated on newdata, as lme4's predict() adds them. lme4 1.1-31
+// leaves out lmer's `offset =` argument on new data (its predictions on the model's own rows then
+// differ from its fitted values by that offset): so does lmm, and the CLI warns.
+void add_offset(const ModelState& m, const DataFrame& newdata, Eigen::VectorXd& eta, std::vector<std::uint8_t>& missing) {
+  for (const internal::Expression& e : m.spec.offsets) {
+    const internal::RawVariable part = internal::evaluate_variable(e, newdata, false);
+    if (part.var.is_factor)
+      throw Error(ErrorKind::kInput, "newdata's offset " + internal::quote(part.var.name) + " is text; it must be numeric");
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      missing[i] |= part.missing[i];
+      eta[static_cast<Eigen::Index>(i)] += part.var.values[i];
+    }
+  }
+}
+
 // The fixed-effects columns of the model (rank-deficient ones dropped) on newdata.
 Eigen::MatrixXd fixed_columns(const ModelState& m, const DataFrame& newdata, std::vector<std::uint8_t>& missing) {
   const std::size_t n = newdata.rows();
@@ -59,6 +74,7 @@ Eigen::VectorXd predict(const LinearMixedModel& model, const FitResult& fit, con
   const std::size_t n = newdata.rows();
   std::vector<std::uint8_t> missing(n, 0);
   Eigen::VectorXd eta = fixed_columns(m, newdata, missing) * fit.fixef;
+  add_offset(m, newdata, eta, missing);
 
   if (options.include_random_effects) {
     const std::vector<Eigen::MatrixXd> modes = internal::modes_by_term(m, fit);

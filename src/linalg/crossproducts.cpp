@@ -152,11 +152,13 @@ Crossproducts form_crossproducts(const FactorStructure& s, const std::vector<Ran
 }
 
 Crossproducts with_response(const Crossproducts& a, const FactorStructure& s, const std::vector<RandomEffectsTerm>& terms,
-                            const MatrixXd& x, const Eigen::VectorXd& y) {
+                            const MatrixXd& x, const Eigen::VectorXd& y, const Eigen::VectorXd& weights) {
   Crossproducts out = a;
-  CenteredDesign d = center_design(x, y);  // X's part comes out as before, to the bit
+  const Eigen::VectorXd sqrt_w = weights.cwiseSqrt();
+  CenteredDesign d = weights.size() > 0 ? center_design(x, y, sqrt_w) : center_design(x, y);  // X's part as before
   const Index p = s.p;
-  const MatrixXd yc = d.xy.col(p);
+  // y's centred column times Z's rows, which hold no sqrt(w): y's rows take it instead.
+  const MatrixXd yc = weights.size() > 0 ? MatrixXd(d.xy.col(p).cwiseProduct(sqrt_w)) : MatrixXd(d.xy.col(p));
   for (std::size_t j = 0; j < s.chain.size(); ++j) {
     const ChainPlan& c = s.chain[j];
     const LevelBlocks yz = level_crossproduct_blocks(yc, terms[j].z, c.by_level);

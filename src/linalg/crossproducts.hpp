@@ -42,10 +42,11 @@ Crossproducts form_crossproducts(const FactorStructure& s, const std::vector<Ran
                                  const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                                  const Eigen::VectorXd& weights = Eigen::VectorXd());
 
-// The same crossproducts for another response y (no prior weights): only y's parts are formed
-// again, bit for bit as form_crossproducts would form them.
+// The same crossproducts for another response y, with the same prior weights (empty: none):
+// only y's parts are formed again; without weights bit for bit as form_crossproducts would
+// form them, with weights to rounding (sqrt(w) multiplies y's rows instead of Z's).
 Crossproducts with_response(const Crossproducts& a, const FactorStructure& s,
                             const std::vector<RandomEffectsTerm>& terms, const Eigen::MatrixXd& x,
-                            const Eigen::VectorXd& y);
+                            const Eigen::VectorXd& y, const Eigen::VectorXd& weights = Eigen::VectorXd());
 
 }  // namespace lmm::internal

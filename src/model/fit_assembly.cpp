@@ -80,9 +80,10 @@ void add_covariances(FitResult& r, const std::vector<RandomEffectsTerm>& terms, 
   }
 }
 
-// X beta + Z b, and y minus it.
+// X beta + Z b + the offset, and the response minus it.
 void add_fitted(FitResult& r, const ModelState& in, const ConditionalEstimates& est) {
   r.fitted = in.x.matrix * est.beta;
+  if (in.design->offset.size() > 0) r.fitted += in.design->offset;
   Eigen::Index offset = 0;
   for (const RandomEffectsTerm& t : in.terms) {
     for (Eigen::Index i = 0; i < r.fitted.size(); ++i)
@@ -90,6 +91,10 @@ void add_fitted(FitResult& r, const ModelState& in, const ConditionalEstimates& 
     offset += t.nranef();
   }
   r.residuals = in.y - r.fitted;
+  if (in.design->offset.size() > 0) r.residuals += in.design->offset;  // in.y is the response minus the offset
+  r.weights = in.design->weights;
+  r.weights_column = in.design->columns.weights;
+  r.offset_column = in.design->columns.offset;
 }
 
 // lme4's and R's messages about the model and the optimizer, in lme4's order.

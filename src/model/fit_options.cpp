@@ -25,7 +25,8 @@ bool FitOptions::IsValid(std::string* error) const {
 
 std::vector<double> FitResult::scaled_residual_quantiles() const {
   std::vector<double> r(residuals.data(), residuals.data() + residuals.size());
-  for (double& v : r) v /= sigma;
+  for (std::size_t i = 0; i < r.size(); ++i)
+    r[i] *= (weights.size() > 0 ? std::sqrt(weights[static_cast<Eigen::Index>(i)]) : 1.0) / sigma;
   std::sort(r.begin(), r.end());
   std::vector<double> out;
   if (r.empty()) return out;

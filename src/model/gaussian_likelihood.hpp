@@ -6,6 +6,8 @@
 // With L factored at theta, r^2 = pwrss, log |L_Z|^2 and log |R_X|^2:
 //   ML:   -2 log L(theta, sigma)   = log |L_Z|^2 + r^2 / sigma^2 + n log(2 pi sigma^2)
 //   REML: -2 log L_R(theta, sigma) = the same + log |R_X|^2 - p log(2 pi sigma^2)
+// With prior weights w (residual variances sigma^2 / w_i) the factor holds W^1/2-weighted
+// crossproducts and each criterion loses sum(log w_i), as lme4's (its ldW).
 // and profiled over sigma (sigma^2 = r^2 / n, or r^2 / (n - p) for REML) these become the
 // profiled deviance and REML criterion.
 //
@@ -23,6 +25,7 @@ namespace lmm::internal {
 struct GaussianLikelihood {
   double n = 0.0;  // observations
   double p = 0.0;  // fixed effects
+  double log_weights = 0.0;  // sum of log w_i over the prior weights (0 without)
 
   // The profiled deviance (ML) or REML criterion at the factor's theta; +inf for REML without
   // residual degrees of freedom.

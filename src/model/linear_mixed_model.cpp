@@ -37,26 +37,45 @@ std::vector<double> theta_start(const std::vector<internal::RandomEffectsTerm>& 
 
 }  // namespace
 
-LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& data) {
+namespace {
+
+Eigen::VectorXd as_vector(const std::vector<double>& v) {
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+
+// The response as the crossproducts hold it: the data's response minus the offset.
+Eigen::VectorXd without_offset(Eigen::VectorXd y, const internal::ModelDesign& d) {
+  if (d.offset.size() > 0) y -= d.offset;
+  return y;
+}
+
+}  // namespace
+
+LinearMixedModel::LinearMixedModel(const std::string& formula, const DataFrame& data, const ModelOptions& options) {
   auto d = std::make_shared<internal::ModelDesign>();
   d->formula = formula;
   d->spec = internal::analyze_formula(formula);
-  d->frame = internal::build_model_frame(d->spec, data);
+  d->columns = {options.weights, options.offset};
+  d->frame = internal::build_model_frame(d->spec, data, d->columns);
+  d->weights = as_vector(d->frame.weights);
+  d->offset = as_vector(d->frame.offset);
+  for (double w : d->frame.weights) d->log_weights += std::log(w);
   internal::check_design_memory(d->spec, d->frame, internal::physical_memory());
   d->x = internal::model_matrix(d->spec.fixed, d->frame.fixed, d->frame.nobs);
   d->terms = internal::build_random_terms(d->spec, d->frame);
   internal::check_factor_memory(d->terms, d->frame.nobs, static_cast<std::uint64_t>(d->x.matrix.cols()),
                                 internal::physical_memory());
-  Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(d->frame.response.data(), static_cast<Eigen::Index>(d->frame.nobs));
+  const Eigen::VectorXd response = as_vector(d->frame.response);
+  Eigen::VectorXd y = without_offset(response, *d);
   internal::check_value_range(*d, y);  // before the rank check, which would drop such a column
   d->rank_message = internal::drop_rank_deficient_columns(d->x);
   d->scale_message = internal::check_column_scales(d->x);
   std::vector<double> unused_start;
   for (const internal::RandomEffectsTerm& t : d->terms) t.append_bounds(d->lower, unused_start);
   d->structure = std::make_shared<const internal::FactorStructure>(d->terms, static_cast<int>(d->x.matrix.cols()));
-  auto crossproducts =
-      std::make_shared<const internal::Crossproducts>(internal::form_crossproducts(*d->structure, d->terms, d->x.matrix, y));
-  std::vector<double> start = theta_start(d->terms, y);
+  auto crossproducts = std::make_shared<const internal::Crossproducts>(
+      internal::form_crossproducts(*d->structure, d->terms, d->x.matrix, y, d->weights));
+  std::vector<double> start = theta_start(d->terms, response);  // lme4: from the response as given
   impl_ = std::make_unique<internal::ModelState>(std::move(d), std::move(y), std::move(crossproducts), std::move(start));
   pool_ = std::make_unique<internal::DeviancePool>(*impl_);
 }
@@ -71,9 +90,11 @@ LinearMixedModel LinearMixedModel::with_response(const Eigen::VectorXd& y) const
     throw Error(ErrorKind::kUsage, "the new response has " + std::to_string(y.size()) + " values, the model has " +
                                        std::to_string(impl_->y.size()) + " observations");
   const internal::ModelState& m = *impl_;
+  Eigen::VectorXd y_model = without_offset(y, *m.design);
   auto crossproducts = std::make_shared<const internal::Crossproducts>(
-      internal::with_response(*m.crossproducts, *m.design->structure, m.terms, m.x.matrix, y));
-  return LinearMixedModel(std::make_unique<internal::ModelState>(m.design, y, std::move(crossproducts), theta_start(m.terms, y)));
+      internal::with_response(*m.crossproducts, *m.design->structure, m.terms, m.x.matrix, y_model, m.design->weights));
+  return LinearMixedModel(
+      std::make_unique<internal::ModelState>(m.design, std::move(y_model), std::move(crossproducts), theta_start(m.terms, y)));
 }
 
 const internal::ModelState& LinearMixedModel::state() const { return *impl_; }

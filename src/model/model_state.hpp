@@ -31,6 +31,10 @@ struct ModelDesign {
   std::string scale_message;  // lme4's check.scaleX warning, or ""
   std::vector<double> lower;  // theta's lower bounds
   std::shared_ptr<const FactorStructure> structure;
+  FrameColumns columns;     // the data's columns of prior weights and offset, by name ("": none)
+  Eigen::VectorXd weights;  // prior weights; empty when none
+  Eigen::VectorXd offset;   // the model's offset; empty when none
+  double log_weights = 0.0;  // sum of log w_i (0 without weights)
 };
 
 struct ModelState {
@@ -49,8 +53,8 @@ struct ModelState {
   const std::string& rank_message;
   const std::string& scale_message;
 
-  Eigen::VectorXd y;
-  std::shared_ptr<const Crossproducts> crossproducts;  // of Z, X and y
+  Eigen::VectorXd y;  // the response minus the offset: what the crossproducts hold
+  std::shared_ptr<const Crossproducts> crossproducts;  // of Z, X and y, weighted
   std::vector<double> start;                           // lme4's starting theta for this y
 };
 

@@ -13,7 +13,8 @@ namespace lmm::internal {
 ProfiledDeviance::ProfiledDeviance(const ModelState& model)
     : model_(&model),
       cholesky_(model.design->structure, model.crossproducts),
-      likelihood_{static_cast<double>(model.x.matrix.rows()), static_cast<double>(model.x.matrix.cols())} {}
+      likelihood_{static_cast<double>(model.x.matrix.rows()), static_cast<double>(model.x.matrix.cols()),
+                  model.design->log_weights} {}
 
 DeviancePool::Lease DeviancePool::take() const {
   std::unique_ptr<ProfiledDeviance> deviance(ready_.exchange(nullptr, std::memory_order_acquire));

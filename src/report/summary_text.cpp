@@ -266,6 +266,14 @@ std::string convergence_text(const FitResult& fit) {
   return out + "\n";
 }
 
+// lme4's "Weights:" and " Offset:" lines, for the call's weights and offset arguments.
+std::string call_arguments_text(const FitResult& fit, int width) {
+  std::string out;
+  if (!fit.weights_column.empty()) out += internal::r_cat_fill({{"Weights:"}, {fit.weights_column}}, width);
+  if (!fit.offset_column.empty()) out += internal::r_cat_fill({{" Offset:"}, {fit.offset_column}}, width);
+  return out;
+}
+
 }  // namespace
 
 namespace internal {
@@ -275,7 +283,8 @@ int summary_digits(const SummaryOptions& options) { return std::max(3, options.d
 std::string summary_body_text(const FitResult& fit, const SummaryOptions& options) {
   const int digits = summary_digits(options);
   return formula_text(fit.formula, options.width) +
-         internal::r_cat_fill({{"   Data:"}, {options.data_name}}, options.width) + "\n" + criterion_text(fit, options) +
+         internal::r_cat_fill({{"   Data:"}, {options.data_name}}, options.width) + call_arguments_text(fit, options.width) +
+         "\n" + criterion_text(fit, options) +
          "\n" + residuals_text(fit, digits, options.width) + random_effects_text(fit, options, digits) +
          groups_text(fit, options.width);
 }
