@@ -6,8 +6,10 @@
 # random numbers) and tests/golden/lme4_weights.json: per case the formula, lmer's weights and
 # offset columns, REML or ML, and lme4's theta, fixed effects and their standard errors, sigma,
 # the objective (REML criterion or deviance), logLik, AIC, BIC, the scaled residuals' quantiles,
-# the first fitted values, and predictions on the first rows as new data.
+# the first fitted values, predictions on the first rows as new data, and (REML) lmerTest's
+# Satterthwaite degrees of freedom.
 suppressPackageStartupMessages({ library(lme4); library(jsonlite) })
+# lmerTest is used through lmerTest::as_lmerModLmerTest only (lmer() stays lme4's).
 source(file.path("tools", "reference", "common.R"))
 
 data_dir <- file.path("tests", "data")
@@ -48,7 +50,8 @@ fit_case <- function(cs, reml) {
   if (nzchar(cs$offset)) cl$offset <- as.name(cs$offset)
   m <- suppressMessages(eval(cl))
   newdata <- d[1:6, ]
-  s <- summary(m)
+  # lmerTest's Satterthwaite df of each coefficient (REML fits, as lmerTest's summary).
+  df <- if (reml) unname(coef(summary(lmerTest::as_lmerModLmerTest(m)))[, "df"]) else numeric()
   list(id = paste0(cs$id, if (reml) "_reml" else "_ml"), data = paste0("tests/data/weights_", cs$data, ".csv"),
        formula = cs$f, weights = cs$weights, offset = cs$offset, reml = reml,
        theta = I(unname(getME(m, "theta"))), fixef_names = I(names(fixef(m))), fixef = I(unname(fixef(m))),
@@ -58,7 +61,8 @@ fit_case <- function(cs, reml) {
        scaled_residual_quantiles = I(unname(quantile(residuals(m, type = "pearson", scaled = TRUE)))),
        fitted_head = I(unname(head(fitted(m), 6))),
        predict_newdata = I(unname(predict(m, newdata = newdata))),
-       predict_newdata_fixed = I(unname(predict(m, newdata = newdata, re.form = NA))))
+       predict_newdata_fixed = I(unname(predict(m, newdata = newdata, re.form = NA))),
+       satterthwaite_df = I(df))
 }
 
 out <- list()
