@@ -66,6 +66,9 @@ RawVariable evaluate(const Expression& e, const DataFrame& data) {
     if (e.args.size() != 1) fail_var(e, e.text + "() takes one argument here");
     RawVariable raw = as_factor(evaluate(e.args[0], data));
     raw.var.name = deparse(e);
+    // factor(f) keeps f ordered but not its contrasts (as lmer's contrasts = list(f = ...) does
+    // not reach factor(f)).
+    raw.var.contrasts = Contrasts::kDefault;
     return raw;
   }
   if (e.kind == Expression::Kind::kCall && e.text == "C") return with_contrasts(e, data);
