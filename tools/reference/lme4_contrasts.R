@@ -9,7 +9,9 @@
 # Each case records the lmm CLI arguments that express the same model:
 #   --levels COL=L1,...  -> factor(x, levels = c(L1, ...))
 #   --ordered COL        -> ordered(x) (kept level order; contr.poly by R's default options)
-#   --contrasts COL=KIND -> lmer(contrasts = list(COL = "contr.KIND"))
+#   --contrasts COL=KIND -> contrasts(d$COL) <- "contr.KIND" (an attribute of the data's column:
+#                           it codes the factor in random-effects terms too, where lmer's
+#                           contrasts = list(...) argument reaches the fixed effects only)
 # Writes tests/golden/lme4_contrasts.json: the cases, and R's contr.* matrices for 2..8 levels.
 
 suppressPackageStartupMessages({
@@ -53,9 +55,9 @@ cli_args <- function(file, factors, levels, ordered, contrasts) {
 fit_case <- function(id, formula, file, reml, factors = character(), levels = list(),
                      ordered = character(), contrasts = list(), type3 = FALSE, newdata = NULL) {
   d <- coded_data(file, factors, levels, ordered)
-  ctr <- if (length(contrasts)) lapply(contrasts, function(k) paste0("contr.", k)) else NULL
+  for (f in names(contrasts)) contrasts(d[[f]]) <- paste0("contr.", contrasts[[f]])
   fit <- if (type3) lmerTest::lmer else lme4::lmer
-  m <- withCallingHandlers(fit(as.formula(formula), data = d, REML = reml, contrasts = ctr),
+  m <- withCallingHandlers(fit(as.formula(formula), data = d, REML = reml),
                            warning = function(w) stop(id, ": ", conditionMessage(w)))  # clean fits only
   beta <- fixef(m)
   out <- list(
