@@ -194,3 +194,27 @@ TEST(ContrastErrors, ContrastsCallNeedsAFactorAndAKnownKind) {
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<std::string> fixef_names(const std::string& formula, const lmm::DataFrame& data) {
+  return lmm::fit_lmm(formula, data, lmm::FitOptions{}).fixef_names;
+}
+
+// R: contrasts(d$V) <- "contr.sum" codes V, C(V, sum) and an ordered N's default poly, but
+// factor(V) is a new factor without V's contrasts (R warns "variable 'V' is absent, its contrast
+// will be ignored"), while factor() of an ordered factor stays ordered.
+TEST(ContrastsOfAColumn, ReachItsUsesButNotFactorOfIt) {
+  lmm::DataFrame d = lmm::read_csv("tests/data/oats.csv");
+  d.set_contrasts("V", lmm::Contrasts::kSum);
+  d.declare_ordered("N");
+  EXPECT_EQ(fixef_names("Y ~ V + (1 | B)", d), (std::vector<std::string>{"(Intercept)", "V1", "V2"}));
+  EXPECT_EQ(fixef_names("Y ~ factor(V) + (1 | B)", d),
+            (std::vector<std::string>{"(Intercept)", "factor(V)Marvellous", "factor(V)Victory"}));
+  EXPECT_EQ(fixef_names("Y ~ factor(N) + (1 | B)", d),
+            (std::vector<std::string>{"(Intercept)", "factor(N).L", "factor(N).Q", "factor(N).C"}));
+  EXPECT_EQ(fixef_names("Y ~ C(N, helmert) + (1 | B)", d),
+            (std::vector<std::string>{"(Intercept)", "C(N, helmert)1", "C(N, helmert)2", "C(N, helmert)3"}));
+}
+
+}  // namespace
