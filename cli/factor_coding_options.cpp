@@ -71,4 +71,10 @@ void FactorCodingOptions::apply(DataFrame& frame) const {
   }
 }
 
+std::vector<std::string> FactorCodingOptions::factor_columns() const {
+  std::vector<std::string> names = ordered;
+  for (const std::string& text : levels) names.push_back(text.substr(0, text.find('=')));
+  return names;
+}
+
 }  // namespace lmm::cli

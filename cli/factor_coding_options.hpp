@@ -20,6 +20,8 @@ struct FactorCodingOptions {
   // kUsage for a value without '=' or an unknown contrasts name, kInput for an absent column,
   // a level listed twice, an observed value not listed, or contrasts for a numeric column.
   void apply(DataFrame& frame) const;
+  // The columns --levels and --ordered make factors (new data's numbers are factors there too).
+  std::vector<std::string> factor_columns() const;
 };
 
 }  // namespace lmm::cli

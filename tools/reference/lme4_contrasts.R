@@ -33,6 +33,7 @@ chick_file <- write_data(data.frame(weight = ChickWeight$weight, Time = ChickWei
                                     Chick = as.character(ChickWeight$Chick),
                                     Diet = as.character(ChickWeight$Diet)), "ChickWeight")
 newdata_file <- write_data(as.data.frame(MASS::oats)[c(1, 5, 22, 47, 60, 72), ], "newdata_oats")
+chick_newdata_file <- write_data(read.csv(chick_file)[c(1, 100, 300, 500, 578), ], "newdata_ChickWeight")
 
 ## The CLI's codings applied to the data as read: --factor, --levels, --ordered (in that order).
 coded_data <- function(file, factors = character(), levels = list(), ordered = character()) {
@@ -76,7 +77,7 @@ fit_case <- function(id, formula, file, reml, factors = character(), levels = li
                             dendf = I(a[["DenDF"]]))
   }
   if (!is.null(newdata)) {
-    nd <- read.csv(newdata, stringsAsFactors = TRUE)
+    nd <- coded_data(newdata, factors, levels, ordered)  # lmm codes new data's columns alike
     out$predict <- list(newdata = newdata, fit = I(unname(predict(m, newdata = nd))))
   }
   out
@@ -109,6 +110,8 @@ cases <- list(
            factors = "Diet", contrasts = list(Diet = "helmert"), type3 = TRUE),
   fit_case("chick_sum_margin_ML", "weight ~ Time:Diet + (1 | Chick)", chick_file, FALSE,
            factors = "Diet", contrasts = list(Diet = "sum")),
+  fit_case("chick_C_sum_levels_REML", "weight ~ C(Diet, sum) + Time + (1 | Chick)", chick_file, TRUE,
+           levels = list(Diet = c("4", "3", "2", "1")), newdata = chick_newdata_file),
   fit_case("chick_time_poly_ML", "weight ~ Diet + Time + (1 | Chick)", chick_file, FALSE,
            factors = c("Time", "Diet"), ordered = "Time", contrasts = list(Diet = "SAS"))
 )
