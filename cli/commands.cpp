@@ -19,6 +19,7 @@ void DataOptions::add_to(CLI::App& app) {
       ->expected(1)->take_all();
   app.add_option("--by", by, "key column for the matching --join")->expected(1)->take_all();
   app.add_option("--factor", factors, "numeric-coded columns to treat as factors")->delimiter(',');
+  coding.add_to(app);
   app.add_option("--data-name", name, "name shown on the summary's Data: line (default: the file's stem)");
   app.add_option("--weights", model.weights, "column of prior weights (lmer's weights =): residual variance sigma^2 / w");
   app.add_option("--offset", model.offset, "column added to the linear predictor (lmer's offset =), beside offset() terms");
@@ -56,6 +57,7 @@ DataFrame DataOptions::load() const {
       throw Error(ErrorKind::kInput, "--factor: no column named " + quote(name) + " in the data" + did_you_mean(frame, name));
     frame.declare_factor(name);
   }
+  coding.apply(frame);
   return frame;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "factor_coding_options.hpp"
 #include "lmm/anova.hpp"
 #include "lmm/bootstrap.hpp"
 #include "lmm/confint.hpp"
@@ -22,17 +23,19 @@ DataFrame read_data_file(const std::string& path);
 // first field themselves).
 std::vector<std::string>& deferred_warnings();
 
-// --data FILE [--join FILE --by COL]... [--factor COL[,COL...]]
+// --data FILE [--join FILE --by COL]... [--factor COL[,COL...]] [--levels COL=L1,...]...
+// [--ordered COL]... [--contrasts COL=KIND]...
 struct DataOptions {
   std::string data;
   std::vector<std::string> joins;
   std::vector<std::string> by;
   std::vector<std::string> factors;
+  FactorCodingOptions coding;
   std::string name;  // --data-name: shown on the summary's "Data:" line
   ModelOptions model;  // --weights, --offset
 
   void add_to(CLI::App& app);
-  // Reads, joins and declares factors; throws lmm::Error naming the file or column at fault.
+  // Reads, joins, declares factors and their coding; throws lmm::Error naming the file or column at fault.
   DataFrame load() const;
   std::string data_name() const;  // --data-name, else the data file's stem
 };

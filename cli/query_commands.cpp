@@ -57,6 +57,8 @@ int PredictCommand::run() const {
   DataFrame frame = read_data_file(newdata);
   for (const std::string& name : query.data.factors)
     if (frame.has(name)) frame.declare_factor(name);
+  for (const std::string& name : query.data.coding.factor_columns())
+    if (frame.has(name)) frame.declare_factor(name);  // matched to the model's levels by label
   for (const std::string& name : newdata_factors) {
     if (!frame.has(name))
       throw Error(ErrorKind::kInput,

@@ -34,8 +34,11 @@ inline CliRun run_cli(const std::string& args) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   // Unique per process too: ctest runs each test in its own process, and two checkouts' suites
   // may run at once on one machine, all in the same temporary directory.
-  const std::string base = ::testing::TempDir() + "/cli_" + info->test_suite_name() + "_" + info->name() + "_" +
-                           std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  // A parameterized test's names hold '/' (Prefix/Suite, Test/Param): not in a file name.
+  std::string test = std::string(info->test_suite_name()) + "_" + info->name();
+  std::replace(test.begin(), test.end(), '/', '_');
+  const std::string base = ::testing::TempDir() + "/cli_" + test + "_" + std::to_string(::getpid()) + "_" +
+                           std::to_string(counter++);
   const std::string out = base + ".out", err = base + ".err";
   const int raw = std::system((exe + " " + args + " >" + out + " 2>" + err).c_str());
   CliRun run{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp_file(out), slurp_file(err)};

@@ -2,11 +2,23 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace lmm {
+
+// How a factor is coded in a model matrix, as R's contr.* functions code it. kDefault is R's
+// options(contrasts = c("contr.treatment", "contr.poly")): treatment contrasts for an unordered
+// factor, orthonormal polynomial ones for an ordered factor.
+enum class Contrasts { kDefault, kTreatment, kSum, kHelmert, kPoly, kSAS };
+
+// "treatment" or "contr.treatment", "sum", "helmert", "poly", "SAS" (as R's C() accepts them);
+// nothing for another name.
+std::optional<Contrasts> contrasts_from_name(const std::string& name);
+// "contr.treatment", "contr.sum", ...; "default" for kDefault.
+std::string contrasts_name(Contrasts contrasts);
 
 // One column: numbers (with a missing mask) or a factor (level codes into sorted levels).
 struct Column {
@@ -17,7 +29,9 @@ struct Column {
   Type type = Type::kNumeric;
   std::vector<double> numbers;      // kNumeric: the values (unspecified where missing)
   std::vector<int> codes;           // kFactor: index into levels, -1 where missing
-  std::vector<std::string> levels;  // kFactor: level labels in R's sort order
+  std::vector<std::string> levels;  // kFactor: level labels in R's sort order (or as set_levels gave them)
+  bool ordered = false;                           // kFactor: an ordered factor (R's ordered())
+  Contrasts contrasts = Contrasts::kDefault;      // kFactor: its coding in a model matrix
   std::vector<std::uint8_t> missing;  // 1 where the value is NA (both types)
   // A text column of a file whose fields are mostly numbers: why it is text, as "1 field that is
   // not a number, '1d5' on line 5" ("" for other columns), for a message that needs a number.
@@ -67,6 +81,18 @@ class DataFrame {
   // Recodes a numeric column as a factor (levels sorted numerically, as R's factor() does);
   // a factor column is left as it is.
   void declare_factor(const std::string& name);
+
+  // R's factor(x, levels = levels): the column (a numeric one becomes a factor, its values
+  // labelled as R prints them) takes these levels in this order, the first the baseline of
+  // treatment contrasts. Listed levels absent from the data are kept (a model drops them, as
+  // lme4's model frame does). Throws lmm::Error (kInput) naming the column and the level when a
+  // level is listed twice or an observed value is not listed.
+  void set_levels(const std::string& name, const std::vector<std::string>& levels);
+  // R's ordered(x): the column (a numeric one becomes a factor) is an ordered factor, coded by
+  // polynomial contrasts unless set_contrasts says otherwise.
+  void declare_ordered(const std::string& name);
+  // R's contrasts(x) <- contr.<kind>. Throws lmm::Error (kInput) when the column is numeric.
+  void set_contrasts(const std::string& name, Contrasts contrasts);
 
   // What read_csv noticed but R passes over in silence, one line each (a column read as text
   // because of a few fields that are not numbers); the CLI prints them as warnings. Not carried

@@ -22,6 +22,8 @@ Column take_rows(const Column& source, const std::vector<long>& rows, const std:
   out.header = header;
   out.type = source.type;
   out.levels = source.levels;
+  out.ordered = source.ordered;
+  out.contrasts = source.contrasts;
   out.text_because = source.text_because;
   out.missing.resize(rows.size());
   if (source.is_factor()) out.codes.resize(rows.size()); else out.numbers.resize(rows.size());

@@ -33,11 +33,14 @@ RawVariable from_column(const Column& c) {
   raw.var.values = c.numbers;
   raw.var.codes = c.codes;
   raw.var.levels = c.levels;
+  raw.var.ordered = c.ordered;
+  raw.var.contrasts = c.contrasts;
   raw.missing = c.missing;
   return raw;
 }
 
 RawVariable numeric_of(const Expression& e, const DataFrame& data);
+RawVariable with_contrasts(const Expression& e, const DataFrame& data);
 
 RawVariable as_factor(RawVariable raw) {
   if (raw.var.is_factor) return raw;
@@ -63,9 +66,28 @@ RawVariable evaluate(const Expression& e, const DataFrame& data) {
     if (e.args.size() != 1) fail_var(e, e.text + "() takes one argument here");
     RawVariable raw = as_factor(evaluate(e.args[0], data));
     raw.var.name = deparse(e);
+    // factor(f) keeps f ordered but not its contrasts (as lmer's contrasts = list(f = ...) does
+    // not reach factor(f)).
+    raw.var.contrasts = Contrasts::kDefault;
     return raw;
   }
+  if (e.kind == Expression::Kind::kCall && e.text == "C") return with_contrasts(e, data);
   return numeric_of(e, data);
+}
+
+// R's C(f, sum): the factor f coded by the named contrasts.
+RawVariable with_contrasts(const Expression& e, const DataFrame& data) {
+  if (e.args.size() != 2 || e.args[1].kind != Expression::Kind::kName)
+    fail_var(e, "C() takes a factor and the name of its contrasts, e.g. C(f, sum)");
+  const std::optional<Contrasts> contrasts = contrasts_from_name(e.args[1].text);
+  if (!contrasts)
+    fail_var(e, "unknown contrasts " + quote(e.args[1].text) + " (known: treatment, sum, helmert, poly, SAS)");
+  RawVariable raw = evaluate(e.args[0], data);
+  if (!raw.var.is_factor)
+    fail_var(e, quote(deparse(e.args[0])) + " is numeric, not a factor (C() needs a factor; make it one with factor() or --factor)");
+  raw.var.contrasts = *contrasts;
+  raw.var.name = deparse(e);
+  return raw;
 }
 
 // Element-wise arithmetic as R evaluates I(), log(), exp(), sqrt(), abs().
@@ -120,7 +142,7 @@ RawVariable numeric_of(const Expression& e, const DataFrame& data) {
       }
       const auto f = functions.find(e.text);
       if (f == functions.end() || e.args.size() != 1)
-        fail_var(e, "unsupported function " + quote(e.text) + " (supported: I, factor, log, log10, log2, log1p, exp, sqrt, abs)");
+        fail_var(e, "unsupported function " + quote(e.text) + " (supported: I, factor, C, log, log10, log2, log1p, exp, sqrt, abs)");
       out = numeric_of(e.args[0], data);
       out.var.name = deparse(e);
       for (double& v : out.var.values) v = f->second(v);
@@ -146,6 +168,8 @@ Variable subset(const RawVariable& raw, const std::vector<std::size_t>& rows) {
   Variable v;
   v.name = raw.var.name;
   v.is_factor = raw.var.is_factor;
+  v.ordered = raw.var.ordered;
+  v.contrasts = raw.var.contrasts;
   if (!v.is_factor) {
     v.values.reserve(rows.size());
     for (std::size_t r : rows) v.values.push_back(raw.var.values[r]);

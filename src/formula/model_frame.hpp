@@ -18,6 +18,8 @@ struct Variable {
   std::vector<double> values;       // numeric
   std::vector<int> codes;           // factor: 0-based level index
   std::vector<std::string> levels;  // factor
+  bool ordered = false;                       // factor: ordered (poly contrasts by default)
+  Contrasts contrasts = Contrasts::kDefault;  // factor: its coding, from the column or C()
 };
 
 // A grouping factor of a random-effects term, e.g. school, or classid2:schoolid.
@@ -56,7 +58,7 @@ struct RawVariable {
   std::vector<std::uint8_t> missing;
 };
 
-// Evaluates one variable of the formula (a column, I(), log(), factor(), ...); as_factor
+// Evaluates one variable of the formula (a column, I(), log(), factor(), C(f, sum), ...); as_factor
 // converts a numeric result to a factor as R's factor() does (grouping variables). Throws
 // lmm::Error (kFormula) naming the term when a column is absent or the arithmetic is not
 // supported.

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "formula/contrasts.hpp"
 #include "lmm/error.hpp"
 #include "util/excerpt.hpp"
 
@@ -12,10 +13,12 @@ namespace {
 // The columns one variable contributes to a term.
 struct Factor {
   std::vector<std::string> suffixes;  // appended to the variable's name
-  std::vector<int> level_of_column;   // level coded by each column (factors)
+  Eigen::MatrixXd values;             // factors: levels x columns, each level's value in each column
   bool numeric = false;
 };
 
+// A factor's contrasts (R's contr.* by its coding) when `contrasts`, else one indicator column
+// per level, named by the level.
 Factor coding(const Variable& v, bool contrasts) {
   Factor f;
   if (!v.is_factor) {
@@ -23,9 +26,13 @@ Factor coding(const Variable& v, bool contrasts) {
     f.suffixes = {""};
     return f;
   }
-  for (std::size_t k = contrasts ? 1 : 0; k < v.levels.size(); ++k) {
-    f.suffixes.push_back(v.levels[k]);
-    f.level_of_column.push_back(static_cast<int>(k));
+  const Contrasts kind = effective_contrasts(v.contrasts, v.ordered);
+  if (contrasts && v.levels.size() >= 2) {
+    f.suffixes = contrast_suffixes(kind, v.levels);
+    f.values = contrast_matrix(kind, v.levels.size());
+  } else if (!contrasts) {
+    f.suffixes = v.levels;
+    f.values = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(v.levels.size()), static_cast<Eigen::Index>(v.levels.size()));
   }
   return f;
 }
@@ -93,9 +100,9 @@ DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& va
         if (f.numeric) {
           for (std::size_t i = 0; i < nobs; ++i) col[static_cast<Eigen::Index>(i)] *= var.values[i];
         } else {
-          const int level = f.level_of_column[index[j]];
-          for (std::size_t i = 0; i < nobs; ++i)
-            if (var.codes[i] != level) col[static_cast<Eigen::Index>(i)] = 0.0;
+          const auto values = f.values.col(static_cast<Eigen::Index>(index[j]));
+          for (std::size_t i = 0; i < nobs; ++i)  // a missing level (new data) gives 0, its row NA later
+            col[static_cast<Eigen::Index>(i)] *= var.codes[i] < 0 ? 0.0 : values[var.codes[i]];
         }
       }
       out.names.push_back(std::move(name));

@@ -1,4 +1,4 @@
-// R's model.matrix() with treatment contrasts.
+// R's model.matrix() with each factor's contrasts (treatment, sum, helmert, SAS, poly).
 #pragma once
 
 #include <Eigen/Dense>
@@ -18,7 +18,7 @@ struct DesignMatrix {
 };
 
 // Columns in R's order: the intercept, then each term in turn. A factor in a term is coded by
-// treatment contrasts when the term without it is also in the model (the intercept counting
+// its contrasts (Variable::contrasts, treatment or poly by default) when the term without it is also in the model (the intercept counting
 // for a main effect), and by one indicator per level otherwise. Within a term the first
 // variable varies fastest.
 DesignMatrix model_matrix(const TermList& terms, const std::vector<Variable>& variables, std::size_t nobs);

@@ -1,5 +1,6 @@
 #include "formula/new_data_frame.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "data/level_order.hpp"
@@ -14,7 +15,9 @@ void require_columns(const Expression& e, const DataFrame& newdata) {
   if (e.kind == Expression::Kind::kName && !newdata.has(e.text))
     throw Error(ErrorKind::kInput, "newdata has no column " + quote(e.text) + ", which the model uses" +
                                        did_you_mean(newdata, e.text));
-  for (const Expression& arg : e.args) require_columns(arg, newdata);
+  const bool contrasts_call = e.kind == Expression::Kind::kCall && e.text == "C";  // C(f, sum): sum is no column
+  for (std::size_t k = 0; k < (contrasts_call ? std::min<std::size_t>(1, e.args.size()) : e.args.size()); ++k)
+    require_columns(e.args[k], newdata);
 }
 
 RawVariable evaluate_on(const Expression& e, const DataFrame& newdata, bool as_factor) {
@@ -45,6 +48,8 @@ std::vector<Variable> new_data_variables(const TermList& terms, const std::vecto
     Variable var;
     var.name = model.name;
     var.is_factor = model.is_factor;
+    var.ordered = model.ordered;
+    var.contrasts = model.contrasts;  // the model's coding, whatever newdata's columns say
     if (!model.is_factor) {
       if (raw.var.is_factor)
         throw Error(ErrorKind::kInput, "newdata column " + quote(model.name) +

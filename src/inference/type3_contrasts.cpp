@@ -5,8 +5,10 @@
 #include <limits>
 #include <map>
 
+#include "formula/contrasts.hpp"
 #include "formula/model_matrix.hpp"
 #include "lmm/error.hpp"
+#include "model/fixed_effects_matrix.hpp"
 #include "util/excerpt.hpp"
 #include "report/r_numbers.hpp"
 
@@ -90,9 +92,8 @@ std::vector<TermContrast> type1_contrasts(const ModelState& m, const std::vector
 
 // get_rdX(): the intercept and each term coded by indicators of all its cells (model.matrix(~ 0
 // + term)), side by side.
-DesignMatrix cell_design(const ModelState& m) {
-  const TermList& fixed = m.spec.fixed;
-  const Eigen::Index n = static_cast<Eigen::Index>(m.frame.nobs);
+DesignMatrix cell_design(const TermList& fixed, const std::vector<Variable>& variables, std::size_t nobs) {
+  const Eigen::Index n = static_cast<Eigen::Index>(nobs);
   std::vector<DesignMatrix> blocks;
   Eigen::Index columns = fixed.intercept ? 1 : 0;
   for (const Term& term : fixed.terms) {
@@ -101,7 +102,7 @@ DesignMatrix cell_design(const ModelState& m) {
     single.variable_names = fixed.variable_names;
     single.terms = {term};
     single.intercept = false;
-    blocks.push_back(model_matrix(single, m.frame.fixed, m.frame.nobs));
+    blocks.push_back(model_matrix(single, variables, nobs));
     columns += blocks.back().matrix.cols();
   }
   DesignMatrix rd;
@@ -119,12 +120,12 @@ DesignMatrix cell_design(const ModelState& m) {
   return rd;
 }
 
-// extract_contrasts_type3(): X's coefficients expressed in the cell coding, each term's made
-// orthogonal to the terms that contain it (highest order first), read back on X's columns.
-std::vector<TermContrast> extract_type3(const ModelState& m, const std::vector<std::string>& labels,
-                                        std::vector<std::string>& messages) {
-  const TermList& fixed = m.spec.fixed;
-  const DesignMatrix rd = cell_design(m);
+// extract_contrasts_type3(): the coefficients of X (treatment-coded, full rank) expressed in the
+// cell coding, each term's made orthogonal to the terms that contain it (highest order first),
+// read back on X's columns.
+std::vector<TermContrast> extract_type3(const TermList& fixed, const std::vector<Variable>& variables, const DesignMatrix& x,
+                                        const std::vector<std::string>& labels, std::vector<std::string>& messages) {
+  const DesignMatrix rd = cell_design(fixed, variables, static_cast<std::size_t>(x.matrix.rows()));
   std::vector<std::string> empty;
   for (Eigen::Index c = 0; c < rd.matrix.cols(); ++c)
     if ((rd.matrix.col(c).array() == 0.0).all()) empty.push_back(rd.names[static_cast<std::size_t>(c)]);
@@ -135,10 +136,10 @@ std::vector<TermContrast> extract_type3(const ModelState& m, const std::vector<s
   }
 
   // L: rows are the cells (columns of rdX), columns are X's coefficients.
-  Eigen::MatrixXd L = zapsmall(ginv_times(m.x.matrix, rd.matrix).transpose());
-  const auto map = columns_of_terms(m.x, labels.size());
+  Eigen::MatrixXd L = zapsmall(ginv_times(x.matrix, rd.matrix).transpose());
+  const auto map = columns_of_terms(x, labels.size());
   std::vector<bool> numeric;
-  for (const Variable& v : m.frame.fixed) numeric.push_back(!v.is_factor);
+  for (const Variable& v : variables) numeric.push_back(!v.is_factor);
   const auto containers = contained_in(fixed, numeric);
 
   std::vector<std::size_t> order(fixed.terms.size());
@@ -157,10 +158,10 @@ std::vector<TermContrast> extract_type3(const ModelState& m, const std::vector<s
   }
 
   // L[colnames(X), ]: the cells named as X's columns, in X's order.
-  const Eigen::Index p = m.x.matrix.cols();
+  const Eigen::Index p = x.matrix.cols();
   Eigen::MatrixXd on_x(p, p);
   for (Eigen::Index c = 0; c < p; ++c) {
-    const std::string& name = m.x.names[static_cast<std::size_t>(c)];
+    const std::string& name = x.names[static_cast<std::size_t>(c)];
     const auto it = std::find(rd.names.begin(), rd.names.end(), name);
     if (it == rd.names.end())
       throw Error(ErrorKind::kModel, "type III contrasts: coefficient " + quote(name) + " is not a cell of its term");
@@ -169,6 +170,28 @@ std::vector<TermContrast> extract_type3(const ModelState& m, const std::vector<s
   const Eigen::MatrixXd contrasts = on_x.transpose();  // row j: the contrast of coefficient j
   std::vector<TermContrast> out;
   for (std::size_t t = 0; t < labels.size(); ++t) out.push_back({labels[t], nonzero_rows(contrasts, map[t])});
+  return out;
+}
+
+// Whether every factor of the fixed effects has treatment contrasts.
+bool treatment_coded(const std::vector<Variable>& variables) {
+  return std::all_of(variables.begin(), variables.end(), [](const Variable& v) {
+    return !v.is_factor || effective_contrasts(v.contrasts, v.ordered) == Contrasts::kTreatment;
+  });
+}
+
+// lmerTest's get_contrasts_type3() for other codings (sum, helmert, poly, SAS): the hypotheses
+// of X remade with treatment contrasts (full rank), mapped onto the model's coefficients by
+// zapsmall(ginv(X_treatment) X).
+std::vector<TermContrast> recoded_type3(const ModelState& m, const std::vector<std::string>& labels,
+                                        std::vector<std::string>& messages) {
+  std::vector<Variable> treatment = m.frame.fixed;
+  for (Variable& v : treatment) v.contrasts = Contrasts::kTreatment;
+  DesignMatrix x = model_matrix(m.spec.fixed, treatment, m.frame.nobs);
+  drop_rank_deficient_columns(x);
+  std::vector<TermContrast> out = extract_type3(m.spec.fixed, treatment, x, labels, messages);
+  const Eigen::MatrixXd map = zapsmall(ginv_times(x.matrix, m.x.matrix));
+  for (TermContrast& t : out) t.L = t.L * map;
   return out;
 }
 
@@ -236,7 +259,8 @@ std::vector<TermContrast> type3_contrasts(const ModelState& m, std::vector<std::
   std::vector<std::string> labels;
   for (const Term& term : fixed.terms) labels.push_back(term_label(fixed, term));
   if (m.x.matrix.cols() <= 1 || labels.size() <= 1) return type1_contrasts(m, labels);
-  return extract_type3(m, labels, messages);
+  if (treatment_coded(m.frame.fixed)) return extract_type3(fixed, m.frame.fixed, m.x, labels, messages);
+  return recoded_type3(m, labels, messages);
 }
 
 }  // namespace lmm::internal

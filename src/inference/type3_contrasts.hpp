@@ -1,6 +1,7 @@
-// The hypotheses of lmerTest's type III anova() for a model with treatment contrasts
-// (lmerTest 3.1-3's get_contrasts_type3(), extract_contrasts_type3() and, for a model with at
-// most one term or one column, get_contrasts_type1()).
+// The hypotheses of lmerTest's type III anova() (lmerTest 3.1-3's get_contrasts_type3(),
+// extract_contrasts_type3() and, for a model with at most one term or one column,
+// get_contrasts_type1()); a model with other contrasts than treatment gets those of its X
+// remade with treatment contrasts, mapped onto its own coefficients, as lmerTest does.
 #pragma once
 
 #include <Eigen/Dense>
