@@ -4,7 +4,7 @@
 # to run the benchmarks against lme4; the tests never need R).
 set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libnlopt-dev libnlopt-cxx-dev libcli11-dev libfmt-dev
-          nlohmann-json3-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev)
+          nlohmann-json3-dev libboost-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev)
 # tools/sanitize.sh and tools/fuzz.sh: clang with its sanitizer and libFuzzer runtimes, its
 # OpenMP runtime (g++ brings libgomp itself), and llvm-symbolizer for their stack traces.
 packages+=(clang-14 libclang-rt-14-dev libomp-14-dev llvm-14)

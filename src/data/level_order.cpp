@@ -6,36 +6,10 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "data/text_collation.hpp"
 #include "util/printf_double.hpp"
 
 namespace lmm::internal {
-
-namespace {
-
-// ASCII case, whatever the process's locale: the levels' order must not change with a
-// setlocale() call elsewhere in the program (and <cctype>'s calls cost more than the compare).
-constexpr unsigned char ascii_lower(unsigned char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + ('a' - 'A')) : c;
-}
-constexpr bool ascii_is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
-
-}  // namespace
-
-bool r_text_less(const std::string& a, const std::string& b) {
-  const std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned char ca = ascii_lower(static_cast<unsigned char>(a[i]));
-    const unsigned char cb = ascii_lower(static_cast<unsigned char>(b[i]));
-    if (ca != cb) return ca < cb;
-  }
-  if (a.size() != b.size()) return a.size() < b.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool la = ascii_is_lower(static_cast<unsigned char>(a[i]));
-    const bool lb = ascii_is_lower(static_cast<unsigned char>(b[i]));
-    if (la != lb) return la;
-  }
-  return false;
-}
 
 // R's formatReal() at 15 digits, for one number: the fewest significant digits (up to 15) that
 // give the value to 15 digits, then fixed notation unless scientific is strictly narrower
@@ -62,7 +36,7 @@ std::string r_number_label(double value) {
 void factor_from_text(const std::vector<std::string>& text, const std::vector<unsigned char>& missing,
                       std::vector<int>& codes, std::vector<std::string>& levels) {
   // One hash per row: each row's label is numbered in order of first appearance, the distinct
-  // labels are sorted (no two compare equal), and the rows' numbers become ranks.
+  // labels are sorted, and the rows' numbers become ranks.
   std::unordered_map<std::string_view, int> number_of;
   std::vector<std::size_t> first_row;  // of each distinct label
   codes.assign(text.size(), -1);
@@ -72,10 +46,13 @@ void factor_from_text(const std::vector<std::string>& text, const std::vector<un
     if (added) first_row.push_back(i);
     codes[i] = at->second;
   }
+  // One ICU sort key per distinct label; ties (labels ICU sees as equal) keep first appearance.
+  std::vector<std::string> key(first_row.size());
+  for (std::size_t k = 0; k < key.size(); ++k) key[k] = collation_key(text[first_row[k]]);
   std::vector<int> order(first_row.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    return r_text_less(text[first_row[static_cast<std::size_t>(a)]], text[first_row[static_cast<std::size_t>(b)]]);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return key[static_cast<std::size_t>(a)] < key[static_cast<std::size_t>(b)];
   });
   std::vector<int> rank(order.size());
   levels.resize(order.size());
