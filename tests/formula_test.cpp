@@ -257,7 +257,7 @@ TEST(FormulaGrammar, ComparisonsAndLogicalsAreVariables) {
 
 TEST(FormulaGrammar, ErrorsNameTheProblem) {
   EXPECT_EQ(formula_error("y ~ I(a < b < c) + (1 | g)"),
-            "formula error at position 14: comparisons do not chain in R; use & between them in 'y ~ I(a < b < c) + (1 | g)'");
+            "formula error at position 13: comparisons do not chain in R; use & between them in 'y ~ I(a < b < c) + (1 | g)'");
   EXPECT_NE(formula_error("y ~ factor(f, levels = \"a) + (1 | g)").find("position 24: unterminated string"),
             std::string::npos);
   EXPECT_NE(formula_error("y ~ I(a <- 2) + (1 | g)").find("assignment '<-' is not allowed"), std::string::npos);

@@ -154,5 +154,5 @@ out <- list(
   r_version = paste(R.version$major, R.version$minor, sep = "."),
   fits = fits, model_matrix_names = model_matrix_names, elementwise = element_values
 )
-writeLines(toJSON(out, auto_unbox = TRUE, pretty = TRUE, digits = NA, null = "null"),
+writeLines(toJSON(out, auto_unbox = TRUE, pretty = TRUE, digits = NA, null = "null", json_verbatim = TRUE),
            file.path("tests", "golden", "lme4_formula_functions.json"))
