@@ -213,6 +213,8 @@ TEST(FunctionErrors, UnsupportedFunctionsAreNamed) {
             std::string::npos);
   EXPECT_NE(message("distance ~ I(age > 8 && age < 12) + (1 | Subject)").find("compares single values"),
             std::string::npos);
+  EXPECT_NE(message("distance ~ I(age %in% 8) + (1 | Subject)").find("operator '%in%' is not supported in a variable"),
+            std::string::npos);
 
   const auto run = lmm::testing::run_cli("fit 'distance ~ sinh(age) + (1 | Subject)' --data tests/data/Orthodont.csv");
   lmm::testing::expect_one_line_error(run, 4, "unsupported function 'sinh'");

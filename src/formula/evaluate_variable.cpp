@@ -197,6 +197,8 @@ RawVariable Evaluator::binary(const Expression& e) {
   if (e.text == "&&" || e.text == "||")
     fail_var(e, "operator " + quote(e.text) + " compares single values; use " + quote(e.text.substr(1)) + " element-wise");
   const ArithmeticOperator op = arithmetic_operator(e.text);
+  if (!op && e.text.front() == '%')
+    fail_var(e, "operator " + quote(e.text) + " is not supported in a variable (only %% and %/% are)");
   if (!op) fail_var(e, "operator " + quote(e.text) + " is not arithmetic; wrap arithmetic in I()");
   RawVariable a = numeric_of(e.args[0]);
   const RawVariable b = numeric_of(e.args[1]);
