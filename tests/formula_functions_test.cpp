@@ -133,7 +133,8 @@ TEST(FunctionNames, ModelMatrixColumnsAreNamedAsR) {
     const std::string rhs = c["rhs"];
     SCOPED_TRACE(rhs);
     lmm::internal::FormulaSpec spec;
-    spec.response = lmm::internal::make_number(1);
+    const bool sleep = c["data"].get<std::string>().find("sleepstudy") != std::string::npos;
+    spec.response = lmm::internal::make_name(sleep ? "Reaction" : "distance");
     spec.fixed = lmm::internal::expand_terms(lmm::internal::parse_formula("y ~ " + rhs).args[1]);
     const auto frame = lmm::internal::build_model_frame(spec, lmm::read_csv(c["data"]));
     const auto x = lmm::internal::model_matrix(spec.fixed, frame.fixed, frame.nobs);
@@ -213,6 +214,10 @@ TEST(FunctionErrors, UnsupportedFunctionsAreNamed) {
             std::string::npos);
   EXPECT_NE(message("distance ~ I(age > 8 && age < 12) + (1 | Subject)").find("compares single values"),
             std::string::npos);
+  // R's model.frame stops with "variable lengths differ" for a constant variable.
+  EXPECT_NE(message("distance ~ age + I(TRUE) + (1 | Subject)").find("the variable reads no column"), std::string::npos);
+  EXPECT_NE(message("distance ~ age + I(2 * pi) + (1 | Subject)").find("the variable reads no column"), std::string::npos);
+  EXPECT_NE(message("distance ~ age + (1 | Subject)").find("(no error)"), std::string::npos);
   EXPECT_NE(message("distance ~ I(age %in% 8) + (1 | Subject)").find("operator '%in%' is not supported in a variable"),
             std::string::npos);
 

@@ -127,6 +127,11 @@ class Evaluator {
  private:
   RawVariable name(const Expression& e) {
     if (is_logical_constant(e)) return constant(e.text == "TRUE" ? 1.0 : 0.0, n_, true);
+    if (e.text == "NA" && !data_.has(e.text)) {
+      RawVariable na = constant(0.0, n_, true);
+      na.missing.assign(n_, 1);
+      return na;
+    }
     if (e.text == "pi" && !data_.has(e.text)) return constant(std::numbers::pi, n_);
     if (!data_.has(e.text)) fail_var(e, "no column named " + quote(e.text) + " in the data" + did_you_mean(data_, e.text));
     RawVariable raw = from_column(data_.column(e.text));
@@ -329,7 +334,32 @@ std::string because_of(const Expression& e, const DataFrame& data) {
   return why.empty() ? "" : " because of " + why;
 }
 
+namespace {
+
+}  // namespace
+
+bool is_constant_name(const Expression& e, const DataFrame& data) {
+  if (e.kind != Expression::Kind::kName) return false;
+  return is_logical_constant(e) || ((e.text == "NA" || e.text == "pi") && !data.has(e.text));
+}
+
+namespace {
+
+// Whether an expression reads a column of the data (a constant such as I(2) or I(TRUE) has one
+// value, where the model frame needs one per row).
+bool reads_a_column(const Expression& e, const DataFrame& data) {
+  if (e.kind == Expression::Kind::kName && !is_constant_name(e, data)) return true;
+  for (const Expression& a : e.args)
+    if (reads_a_column(a, data)) return true;
+  return false;
+}
+
+}  // namespace
+
 RawVariable evaluate_variable(const Expression& e, const DataFrame& data, bool factor) {
+  if (!reads_a_column(e, data))
+    fail_var(e, "the variable reads no column: it has one value, not one per row (R's model.frame stops with "
+                "\"variable lengths differ\")");
   RawVariable raw = Evaluator(data).value_of(e);
   if (e.kind != Expression::Kind::kName) raw.var.name = deparse(e);
   if (factor) return as_factor(std::move(raw));

@@ -43,6 +43,9 @@ RawVariable evaluate_variable(const Expression& e, const DataFrame& data, bool a
 // longer kept when unused), numbers with their sorted values as levels.
 RawVariable as_factor(RawVariable raw);
 
+// R's constants among names: TRUE, FALSE, and NA and pi unless the data have such a column.
+bool is_constant_name(const Expression& e, const DataFrame& data);
+
 // " because of 1 field that is not a number, '1d5' on line 5" for a column named by `e` that is
 // text only because of a few fields; "" otherwise.
 std::string because_of(const Expression& e, const DataFrame& data);

@@ -131,7 +131,7 @@ expressions <- c(
   "log1p(y)", "expm1(y)", "sqrt(y)", "abs(x)", "I(pi * y)",
   "I(x > 0)", "I(x <= 1)", "I(x == 3)", "I(x != 3)", "I(x >= y)", "I(x < y)",
   "I(x > 0 & y > 0)", "I(x > 0 | y > 0)", "I(!(x > 0))", "I(x > 0 & f == \"a\")", "I(x > 100 & f == \"a\")",
-  "I(f == 'a' | x > 100)", "as.numeric(f)", "as.numeric(x)",
+  "I(f == 'a' | x > 100)", "I(x > NA | y > 0)", "I(NA & y > 0)", "as.numeric(f)", "as.numeric(x)",
   "factor(f, levels = c(\"c\", \"a\"))", "relevel(f, \"c\")", "relevel(f, ref = \"b\")", "factor(x > 0)"
 )
 ed <- read.csv(data_file("elementwise"), stringsAsFactors = TRUE)
