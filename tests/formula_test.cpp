@@ -204,3 +204,65 @@ TEST(ResponseOnTheRightHandSide, InARandomEffectsTermItIsAModelError) {
     }
   }
 }
+
+// Issue 20: R's grammar for named arguments, strings, logical constants, comparisons, logic and
+// %any% operators, with R's precedence (?Syntax); names as R's deparse writes them.
+namespace {
+
+using lmm::internal::Expression;
+
+Expression rhs_of(const std::string& formula) { return lmm::internal::parse_formula(formula).args[1]; }
+
+}  // namespace
+
+TEST(FormulaGrammar, NamedArgumentsAndStrings) {
+  const Expression call = rhs_of("y ~ factor(f, levels = c(\"a\\\"b\", 'c\\\\d'))");
+  ASSERT_EQ(call.kind, Expression::Kind::kCall);
+  EXPECT_EQ(call.arg_names, (std::vector<std::string>{"", "levels"}));
+  ASSERT_EQ(call.args[1].args.size(), 2u);
+  EXPECT_EQ(call.args[1].args[0].kind, Expression::Kind::kString);
+  EXPECT_EQ(call.args[1].args[0].text, "a\"b");
+  EXPECT_EQ(call.args[1].args[1].text, "c\\d");
+  // R: deparse(quote(factor(f, levels = c("a\"b", 'c\\d')))) is double-quoted, escaped.
+  EXPECT_EQ(lmm::internal::deparse(call), "factor(f, levels = c(\"a\\\"b\", \"c\\\\d\"))");
+  // `base == 2` is a comparison, not a named argument.
+  EXPECT_EQ(rhs_of("y ~ log(x, base == 2)").arg_names, (std::vector<std::string>{"", ""}));
+}
+
+TEST(FormulaGrammar, PrecedenceAsR) {
+  // ! takes everything up to & or |; comparisons bind looser than +; %% tighter than *, looser
+  // than unary minus.
+  const Expression e = rhs_of("y ~ I(a + b > c & !d == 1 | e %% 2 * -f)").args[0];
+  ASSERT_TRUE(e.is_binary("|"));
+  ASSERT_TRUE(e.args[0].is_binary("&"));
+  EXPECT_TRUE(e.args[0].args[0].is_binary(">"));
+  EXPECT_TRUE(e.args[0].args[0].args[0].is_binary("+"));
+  EXPECT_EQ(e.args[0].args[1].text, "!");
+  EXPECT_TRUE(e.args[0].args[1].args[0].is_binary("=="));
+  ASSERT_TRUE(e.args[1].is_binary("*"));
+  EXPECT_TRUE(e.args[1].args[0].is_binary("%%"));
+  // R's deparse: %% and %/% without spaces, %in% and the others with.
+  EXPECT_EQ(lmm::internal::deparse(e), "a + b > c & !d == 1 | e%%2 * -f");
+  EXPECT_EQ(lmm::internal::deparse(rhs_of("y ~ I(Time / 100) + exp(-conc / 250)")), "I(Time/100) + exp(-conc/250)");
+}
+
+TEST(FormulaGrammar, ComparisonsAndLogicalsAreVariables) {
+  // R's terms(~ x > 2 + z) has the one variable `x > 2 + z` (comparisons bind looser than +).
+  EXPECT_EQ(labels(lmm::internal::expand_terms(rhs_of("y ~ x > 2 + z"))), (std::vector<std::string>{"x > 2 + z"}));
+  EXPECT_EQ(fixed_labels("y ~ I(x >= 2 & z != 1) + (1 | g) + !w"),
+            (std::vector<std::string>{"I(x >= 2 & z != 1)", "!w"}));
+  EXPECT_EQ(fixed_labels("y ~ I(x%%2) + I(x %/% 2) + TRUE + (1 | g)"),
+            (std::vector<std::string>{"I(x%%2)", "I(x%/%2)", "TRUE"}));
+}
+
+TEST(FormulaGrammar, ErrorsNameTheProblem) {
+  EXPECT_EQ(formula_error("y ~ I(a < b < c) + (1 | g)"),
+            "formula error at position 13: comparisons do not chain in R; use & between them in 'y ~ I(a < b < c) + (1 | g)'");
+  EXPECT_NE(formula_error("y ~ factor(f, levels = \"a) + (1 | g)").find("position 24: unterminated string"),
+            std::string::npos);
+  EXPECT_NE(formula_error("y ~ I(a <- 2) + (1 | g)").find("assignment '<-' is not allowed"), std::string::npos);
+  EXPECT_NE(formula_error("y ~ I(a %o b) + (1 | g)").find("unterminated %operator%"), std::string::npos);
+  // lme4 reads every '|' as a bar, even inside I(), and fails: refused by name.
+  EXPECT_NE(formula_error("y ~ I(a | b) + (1 | g)").find("formula term 'a | b': lme4 reads '|' as a random-effects bar"),
+            std::string::npos);
+}

@@ -1,5 +1,7 @@
-// Recursive-descent parser for R formulas, with R's precedence (lowest first):
-// ~, | ||, + - (binary), * /, :, unary + -, ^.
+// Recursive-descent parser for R formulas, with R's precedence (?Syntax, lowest first):
+// ~, | ||, & &&, !, comparisons (< > <= >= == !=), + - (binary), * /, %any%, :, unary + -, ^.
+// lme4's bar is R's `|`: term expansion reads it as a random-effects term at the top of a
+// parenthesised summand, and evaluation as logical or inside a call.
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -81,14 +83,42 @@ class Parser {
   }
 
   Expression parse_bar() {
-    Expression lhs = parse_sum();
+    Expression lhs = parse_and();
     while (true) {
       skip_space();
       const std::size_t at = pos_;
-      if (consume("||")) lhs = binary("||", at, std::move(lhs), parse_sum());
-      else if (consume("|")) lhs = binary("|", at, std::move(lhs), parse_sum());
+      if (consume("||")) lhs = binary("||", at, std::move(lhs), parse_and());
+      else if (consume("|")) lhs = binary("|", at, std::move(lhs), parse_and());
       else return lhs;
     }
+  }
+
+  Expression parse_and() {
+    Expression lhs = parse_comparison();
+    while (true) {
+      skip_space();
+      const std::size_t at = pos_;
+      if (consume("&&")) lhs = binary("&&", at, std::move(lhs), parse_comparison());
+      else if (consume("&")) lhs = binary("&", at, std::move(lhs), parse_comparison());
+      else return lhs;
+    }
+  }
+
+  // R's comparisons do not chain: a < b < c does not parse.
+  Expression parse_comparison() {
+    Expression lhs = parse_sum();
+    skip_space();
+    const std::size_t at = pos_;
+    if (peek("<-")) fail("assignment '<-' is not allowed in a formula");
+    for (const char* op : {"<=", ">=", "==", "!=", "<", ">"}) {
+      if (!consume(op)) continue;
+      lhs = binary(op, at, std::move(lhs), parse_sum());
+      skip_space();
+      for (const char* again : {"<", ">", "==", "!="})
+        if (peek(again)) fail("comparisons do not chain in R; use & between them");
+      return lhs;
+    }
+    return lhs;
   }
 
   Expression parse_sum() {
@@ -103,14 +133,28 @@ class Parser {
   }
 
   Expression parse_product() {
+    Expression lhs = parse_special();
+    while (true) {
+      skip_space();
+      const std::size_t at = pos_;
+      if (consume("*")) lhs = binary("*", at, std::move(lhs), parse_special());
+      else if (consume("/")) lhs = binary("/", at, std::move(lhs), parse_special());
+      else return lhs;
+    }
+  }
+
+  // R's %any% operators: %%, %/%, %in%, ...
+  Expression parse_special() {
     Expression lhs = parse_colon();
     while (true) {
       skip_space();
       const std::size_t at = pos_;
-      if (consume("*")) lhs = binary("*", at, std::move(lhs), parse_colon());
-      else if (consume("/")) lhs = binary("/", at, std::move(lhs), parse_colon());
-      else if (peek("%in%")) { pos_ += 4; lhs = binary("%in%", at, std::move(lhs), parse_colon()); }
-      else return lhs;
+      if (!peek("%")) return lhs;
+      const std::size_t close = text_.find('%', pos_ + 1);
+      if (close == std::string::npos || text_.find('\n', pos_) < close) fail("unterminated %operator%");
+      const std::string op = text_.substr(pos_, close - pos_ + 1);
+      pos_ = close + 1;
+      lhs = binary(op, at, std::move(lhs), parse_colon());
     }
   }
 
@@ -124,9 +168,21 @@ class Parser {
     }
   }
 
+  // A sign binds tighter than ':'; a '!' takes everything up to the next & or | (R's grammar:
+  // a + !b > 2 is a + !(b > 2)).
   Expression parse_unary() {
     skip_space();
     const std::size_t at = pos_;
+    if (peek("!") && !peek("!=")) {
+      DepthGuard guard(*this, at);
+      ++pos_;
+      Expression e;
+      e.kind = Expression::Kind::kUnary;
+      e.text = "!";
+      e.position = at;
+      e.args.push_back(parse_comparison());
+      return e;
+    }
     if (consume("-") || consume("+")) {
       DepthGuard guard(*this, at);
       Expression e;
@@ -186,6 +242,7 @@ class Parser {
       pos_ = end;
       return e;
     }
+    if (c == '"' || c == '\'') return parse_string();
     if (c == '`') {
       const std::size_t close = text_.find('`', pos_ + 1);
       if (close == std::string::npos) fail("unterminated backquoted name");
@@ -205,6 +262,7 @@ class Parser {
         e.kind = Expression::Kind::kCall;
         if (!consume(")")) {
           do {
+            e.arg_names.push_back(argument_name());
             e.args.push_back(parse_bar());
           } while (consume(","));
           if (!consume(")")) fail("expected ')' to close the call to " + quote(e.text + "()"));
@@ -215,83 +273,63 @@ class Parser {
     fail("unexpected " + quote(std::string(1, c)));
   }
 
+  // `name =` before a call's argument (not `name ==`): the name, consumed; "" otherwise.
+  std::string argument_name() {
+    skip_space();
+    const std::size_t start = pos_;
+    std::string name;
+    if (pos_ < text_.size() && text_[pos_] == '`') {
+      const std::size_t close = text_.find('`', pos_ + 1);
+      if (close == std::string::npos) return "";
+      name = text_.substr(pos_ + 1, close - pos_ - 1);
+      pos_ = close + 1;
+    } else {
+      while (pos_ < text_.size() && (pos_ == start ? name_start(text_[pos_]) : name_char(text_[pos_]))) ++pos_;
+      name = text_.substr(start, pos_ - start);
+    }
+    if (!name.empty() && peek("=") && !peek("==")) {
+      ++pos_;
+      return name;
+    }
+    pos_ = start;
+    return "";
+  }
+
+  // "..." or '...', with R's escapes \\ \" \' \` \n \t \r (not octal, hex or Unicode ones).
+  Expression parse_string() {
+    const std::size_t at = pos_;
+    const char quote_char = text_[pos_++];
+    Expression e;
+    e.kind = Expression::Kind::kString;
+    e.position = at;
+    while (true) {
+      if (pos_ >= text_.size()) fail_at(at, "unterminated string");
+      const char c = text_[pos_++];
+      if (c == quote_char) return e;
+      if (c != '\\') {
+        e.text.push_back(c);
+        continue;
+      }
+      if (pos_ >= text_.size()) fail_at(at, "unterminated string");
+      const char escaped = text_[pos_++];
+      switch (escaped) {
+        case 'n': e.text.push_back('\n'); break;
+        case 't': e.text.push_back('\t'); break;
+        case 'r': e.text.push_back('\r'); break;
+        case '\\': case '"': case '\'': case '`': case ' ': e.text.push_back(escaped); break;
+        default: fail_at(pos_ - 2, "unsupported escape " + quote(std::string("\\") + escaped) + " in a string");
+      }
+    }
+  }
+
   const std::string& text_;
   std::size_t pos_ = 0;
   int depth_ = 0;
   int operators_ = 0;
 };
 
-bool spaced(const std::string& op) { return op != ":" && op != "^"; }
-
 }  // namespace
-
-Expression make_binary(const std::string& op, Expression lhs, Expression rhs) {
-  Expression e;
-  e.kind = Expression::Kind::kBinary;
-  e.text = op;
-  e.position = lhs.position;
-  e.args.push_back(std::move(lhs));
-  e.args.push_back(std::move(rhs));
-  return e;
-}
-
-Expression make_name(const std::string& name) {
-  Expression e;
-  e.kind = Expression::Kind::kName;
-  e.text = name;
-  return e;
-}
-
-Expression make_number(double value) {
-  Expression e;
-  e.kind = Expression::Kind::kNumber;
-  e.number = value;
-  e.text = r_number_label(value);
-  return e;
-}
 
 Expression parse_formula(const std::string& formula) { return Parser(formula).parse(); }
-
-namespace {
-
-void deparse_into(const Expression& e, std::string& out) {
-  switch (e.kind) {
-    case Expression::Kind::kNumber: out.append(r_number_label(e.number)); return;
-    case Expression::Kind::kName: out.append(e.text); return;
-    case Expression::Kind::kParen:
-      out.push_back('(');
-      deparse_into(e.args[0], out);
-      out.push_back(')');
-      return;
-    case Expression::Kind::kUnary:
-      out.append(e.text);
-      deparse_into(e.args[0], out);
-      return;
-    case Expression::Kind::kBinary:
-      deparse_into(e.args[0], out);
-      if (spaced(e.text)) out.push_back(' ');
-      out.append(e.text);
-      if (spaced(e.text)) out.push_back(' ');
-      deparse_into(e.args[1], out);
-      return;
-    case Expression::Kind::kCall:
-      out.append(e.text);
-      out.push_back('(');
-      for (std::size_t i = 0; i < e.args.size(); ++i) {
-        if (i) out.append(", ");
-        deparse_into(e.args[i], out);
-      }
-      out.push_back(')');
-      return;
-  }
-}
-
-}  // namespace
-
-std::string deparse(const Expression& e) {
-  std::string out;
-  deparse_into(e, out);
-  return out;
-}
 
 }  // namespace lmm::internal

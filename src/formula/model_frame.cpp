@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <optional>
 
 #include "data/level_order.hpp"
@@ -16,140 +15,6 @@ namespace {
 
 [[noreturn]] void fail_var(const Expression& e, const std::string& what, ErrorKind kind = ErrorKind::kFormula) {
   throw Error(kind, "formula term " + quote(deparse(e)) + ": " + what);
-}
-
-// " because of 1 field that is not a number, '1d5' on line 5" for a column named by `e` that is
-// text only because of a few fields; "" otherwise.
-std::string because_of(const Expression& e, const DataFrame& data) {
-  if (e.kind != Expression::Kind::kName || !data.has(e.text)) return "";
-  const std::string& why = data.column(e.text).text_because;
-  return why.empty() ? "" : " because of " + why;
-}
-
-RawVariable from_column(const Column& c) {
-  RawVariable raw;
-  raw.var.name = c.name;
-  raw.var.is_factor = c.is_factor();
-  raw.var.values = c.numbers;
-  raw.var.codes = c.codes;
-  raw.var.levels = c.levels;
-  raw.var.ordered = c.ordered;
-  raw.var.contrasts = c.contrasts;
-  raw.missing = c.missing;
-  return raw;
-}
-
-RawVariable numeric_of(const Expression& e, const DataFrame& data);
-RawVariable with_contrasts(const Expression& e, const DataFrame& data);
-
-RawVariable as_factor(RawVariable raw) {
-  if (raw.var.is_factor) return raw;
-  DataFrame tmp;
-  Column c;
-  c.name = raw.var.name;
-  c.numbers = raw.var.values;
-  c.missing = raw.missing;
-  tmp.add(c);
-  tmp.declare_factor(c.name);
-  RawVariable out = from_column(tmp.column(c.name));
-  return out;
-}
-
-RawVariable evaluate(const Expression& e, const DataFrame& data) {
-  if (e.kind == Expression::Kind::kName) {
-    if (!data.has(e.text)) fail_var(e, "no column named " + quote(e.text) + " in the data" + did_you_mean(data, e.text));
-    RawVariable raw = from_column(data.column(e.text));
-    raw.var.name = e.text;  // as the formula writes it (`log y` or log.y), as its term labels do
-    return raw;
-  }
-  if (e.kind == Expression::Kind::kCall && (e.text == "factor" || e.text == "as.factor")) {
-    if (e.args.size() != 1) fail_var(e, e.text + "() takes one argument here");
-    RawVariable raw = as_factor(evaluate(e.args[0], data));
-    raw.var.name = deparse(e);
-    // factor(f) keeps f ordered but not its contrasts (as lmer's contrasts = list(f = ...) does
-    // not reach factor(f)).
-    raw.var.contrasts = Contrasts::kDefault;
-    return raw;
-  }
-  if (e.kind == Expression::Kind::kCall && e.text == "C") return with_contrasts(e, data);
-  return numeric_of(e, data);
-}
-
-// R's C(f, sum): the factor f coded by the named contrasts.
-RawVariable with_contrasts(const Expression& e, const DataFrame& data) {
-  if (e.args.size() != 2 || e.args[1].kind != Expression::Kind::kName)
-    fail_var(e, "C() takes a factor and the name of its contrasts, e.g. C(f, sum)");
-  const std::optional<Contrasts> contrasts = contrasts_from_name(e.args[1].text);
-  if (!contrasts)
-    fail_var(e, "unknown contrasts " + quote(e.args[1].text) + " (known: treatment, sum, helmert, poly, SAS)");
-  RawVariable raw = evaluate(e.args[0], data);
-  if (!raw.var.is_factor)
-    fail_var(e, quote(deparse(e.args[0])) + " is numeric, not a factor (C() needs a factor; make it one with factor() or --factor)");
-  raw.var.contrasts = *contrasts;
-  raw.var.name = deparse(e);
-  return raw;
-}
-
-// Element-wise arithmetic as R evaluates I(), log(), exp(), sqrt(), abs().
-RawVariable numeric_of(const Expression& e, const DataFrame& data) {
-  const std::size_t n = data.rows();
-  RawVariable out;
-  out.var.name = deparse(e);
-  out.missing.assign(n, 0);
-  switch (e.kind) {
-    case Expression::Kind::kNumber:
-      out.var.values.assign(n, e.number);
-      return out;
-    case Expression::Kind::kName: {
-      RawVariable raw = evaluate(e, data);
-      if (raw.var.is_factor)
-        fail_var(e, "column " + quote(e.text) + " is text (a factor)" + because_of(e, data) +
-                        " and cannot be used in arithmetic");
-      return raw;
-    }
-    case Expression::Kind::kParen: return numeric_of(e.args[0], data);
-    case Expression::Kind::kUnary: {
-      out = numeric_of(e.args[0], data);
-      if (e.text == "-") for (double& v : out.var.values) v = -v;
-      return out;
-    }
-    case Expression::Kind::kBinary: {
-      RawVariable a = numeric_of(e.args[0], data), b = numeric_of(e.args[1], data);
-      out.var.values.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        out.missing[i] = a.missing[i] || b.missing[i];
-        const double x = a.var.values[i], y = b.var.values[i];
-        double& r = out.var.values[i];
-        if (e.text == "+") r = x + y;
-        else if (e.text == "-") r = x - y;
-        else if (e.text == "*") r = x * y;
-        else if (e.text == "/") r = x / y;
-        else if (e.text == "^") r = std::pow(x, y);
-        else fail_var(e, "operator " + quote(e.text) + " is not arithmetic; wrap arithmetic in I()");
-      }
-      return out;
-    }
-    case Expression::Kind::kCall: {
-      static const std::map<std::string, double (*)(double)> functions = {
-          {"log", [](double x) { return std::log(x); }},   {"exp", [](double x) { return std::exp(x); }},
-          {"sqrt", [](double x) { return std::sqrt(x); }}, {"abs", [](double x) { return std::fabs(x); }},
-          {"log10", [](double x) { return std::log10(x); }}, {"log2", [](double x) { return std::log2(x); }},
-          {"log1p", [](double x) { return std::log1p(x); }}};
-      if (e.text == "I" && e.args.size() == 1) {
-        out = numeric_of(e.args[0], data);
-        out.var.name = deparse(e);
-        return out;
-      }
-      const auto f = functions.find(e.text);
-      if (f == functions.end() || e.args.size() != 1)
-        fail_var(e, "unsupported function " + quote(e.text) + " (supported: I, factor, C, log, log10, log2, log1p, exp, sqrt, abs)");
-      out = numeric_of(e.args[0], data);
-      out.var.name = deparse(e);
-      for (double& v : out.var.values) v = f->second(v);
-      return out;
-    }
-  }
-  return out;
 }
 
 void check_finite(const RawVariable& raw, const Expression& e) {
@@ -170,12 +35,13 @@ Variable subset(const RawVariable& raw, const std::vector<std::size_t>& rows) {
   v.is_factor = raw.var.is_factor;
   v.ordered = raw.var.ordered;
   v.contrasts = raw.var.contrasts;
+  v.keep_levels = raw.var.keep_levels;
   if (!v.is_factor) {
     v.values.reserve(rows.size());
     for (std::size_t r : rows) v.values.push_back(raw.var.values[r]);
     return v;
   }
-  std::vector<int> used(raw.var.levels.size(), -1);
+  std::vector<int> used(raw.var.levels.size(), v.keep_levels ? 0 : -1);
   for (std::size_t r : rows) used[raw.var.codes[r]] = 0;
   for (std::size_t k = 0; k < used.size(); ++k) {
     if (used[k] < 0) continue;
@@ -251,17 +117,13 @@ GroupingFactor make_grouping(const std::string& name, std::vector<Variable> part
 
 }  // namespace
 
-RawVariable evaluate_variable(const Expression& e, const DataFrame& data, bool factor) {
-  return factor ? as_factor(evaluate(e, data)) : evaluate(e, data);
-}
-
 namespace {
 
 // A column named by --weights or --offset: numeric, finite where present.
 RawVariable named_column(const std::string& name, const char* option, const DataFrame& data) {
   if (!data.has(name))
     throw Error(ErrorKind::kInput, std::string(option) + ": no column named " + quote(name) + " in the data" + did_you_mean(data, name));
-  RawVariable raw = from_column(data.column(name));
+  RawVariable raw = evaluate_variable(make_name(name), data, false);
   if (raw.var.is_factor)
     throw Error(ErrorKind::kInput, std::string(option) + ": column " + quote(name) + " is text (a factor); it must be numeric");
   check_finite(raw, make_name(name));
@@ -283,7 +145,7 @@ ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data, con
   const std::size_t n = data.rows();
   std::vector<std::uint8_t> incomplete(n, 0);
   auto use = [&](const Expression& e, bool factor) {
-    RawVariable raw = evaluate(e, data);
+    RawVariable raw = evaluate_variable(e, data, false);
     check_finite(raw, e);  // a numeric grouping variable too, before it becomes a factor
     if (factor) raw = as_factor(std::move(raw));
     for (std::size_t i = 0; i < n; ++i) incomplete[i] |= raw.missing[i];

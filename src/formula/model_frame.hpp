@@ -6,21 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "formula/evaluate_variable.hpp"
 #include "formula/term_expansion.hpp"
 #include "lmm/data_frame.hpp"
 
 namespace lmm::internal {
-
-// One variable of the model on the kept observations: numeric values or a factor.
-struct Variable {
-  std::string name;
-  bool is_factor = false;
-  std::vector<double> values;       // numeric
-  std::vector<int> codes;           // factor: 0-based level index
-  std::vector<std::string> levels;  // factor
-  bool ordered = false;                       // factor: ordered (poly contrasts by default)
-  Contrasts contrasts = Contrasts::kDefault;  // factor: its coding, from the column or C()
-};
 
 // A grouping factor of a random-effects term, e.g. school, or classid2:schoolid.
 struct GroupingFactor {
@@ -49,19 +39,5 @@ struct FrameColumns {
 };
 
 ModelFrame build_model_frame(const FormulaSpec& spec, const DataFrame& data, const FrameColumns& columns = {});
-
-// A variable of the formula evaluated on every row of a data frame (no rows dropped, levels as
-// the data give them), with its missing mask: what the model frame is made from, and what
-// predictions on new data map onto the fitted model's levels.
-struct RawVariable {
-  Variable var;
-  std::vector<std::uint8_t> missing;
-};
-
-// Evaluates one variable of the formula (a column, I(), log(), factor(), C(f, sum), ...); as_factor
-// converts a numeric result to a factor as R's factor() does (grouping variables). Throws
-// lmm::Error (kFormula) naming the term when a column is absent or the arithmetic is not
-// supported.
-RawVariable evaluate_variable(const Expression& e, const DataFrame& data, bool as_factor);
 
 }  // namespace lmm::internal

@@ -10,9 +10,10 @@
 namespace lmm::internal {
 namespace {
 
-// Every column an expression reads (names; function names are not columns).
+// Every column an expression reads (names other than the constants TRUE, FALSE, NA and pi;
+// function and argument names are not columns).
 void require_columns(const Expression& e, const DataFrame& newdata) {
-  if (e.kind == Expression::Kind::kName && !newdata.has(e.text))
+  if (e.kind == Expression::Kind::kName && !newdata.has(e.text) && !is_constant_name(e, newdata))
     throw Error(ErrorKind::kInput, "newdata has no column " + quote(e.text) + ", which the model uses" +
                                        did_you_mean(newdata, e.text));
   const bool contrasts_call = e.kind == Expression::Kind::kCall && e.text == "C";  // C(f, sum): sum is no column

@@ -58,6 +58,12 @@ std::vector<Term> interact(const std::vector<Term>& a, const std::vector<Term>& 
   return out;
 }
 
+bool is_variable_operator(const std::string& op) {
+  for (const char* v : {"<", ">", "<=", ">=", "==", "!=", "&", "&&", "%%", "%/%"})
+    if (op == v) return true;
+  return false;
+}
+
 class Expander {
  public:
   explicit Expander(TermList& list) : list_(list) {}
@@ -69,10 +75,12 @@ class Expander {
         if (e.number == 1) return {{}, +1};
         if (e.number == 0) return {{}, -1};
         fail(e, "a number other than 0 or 1 is not a model term");
+      case K::kString: fail(e, "a string is not a model term");
       case K::kParen:
         if (e.is_bar_term()) fail(e, "a random-effects term cannot appear here");
         return expand(e.args[0]);
       case K::kUnary: {
+        if (e.text == "!") return {std::vector<Term>{Term{variable(e)}}, 0};
         Partial inner = expand(e.args[0]);
         if (e.text == "+") return inner;
         return {{}, inner.intercept == +1 ? -1 : inner.intercept == -1 ? +1 : 0};
@@ -83,6 +91,9 @@ class Expander {
       case K::kCall:
         return {std::vector<Term>{Term{variable(e)}}, 0};
       case K::kBinary: {
+        // R's terms() reads a comparison, a logical and, %% or %/% as one variable (a logical
+        // one is coded as a factor with levels FALSE, TRUE).
+        if (is_variable_operator(e.text)) return {std::vector<Term>{Term{variable(e)}}, 0};
         Partial out = expand_binary(e);
         if (out.terms.size() > kMaxTerms) fail_too_many_terms(e);
         return out;
@@ -186,11 +197,16 @@ std::optional<Expression> without_bars(const Expression& e) {
   return e;
 }
 
-// A bar anywhere but as a summand of the right-hand side is a misplaced random term.
-void reject_bars(const Expression& e) {
-  if (e.kind == Expression::Kind::kBinary && (e.text == "|" || e.text == "||"))
+// A bar anywhere but as a summand of the right-hand side is a misplaced random term. lme4 reads
+// a bar inside a call (I(a | b)) as one too, and fails on it: refuse it by name.
+void reject_bars(const Expression& e, bool in_call = false) {
+  if (e.kind == Expression::Kind::kBinary && (e.text == "|" || e.text == "||")) {
+    if (in_call)
+      fail(e, "lme4 reads '|' as a random-effects bar even inside a function call, and cannot fit this; "
+              "write the logical or with !(!a & !b)");
     fail(e, "a random-effects term must be a summand of the formula, written as (x | g)");
-  for (const Expression& a : e.args) reject_bars(a);
+  }
+  for (const Expression& a : e.args) reject_bars(a, in_call || e.kind == Expression::Kind::kCall);
 }
 
 void collect_bars(const Expression& e, std::vector<const Expression*>& bars) {

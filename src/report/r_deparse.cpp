@@ -23,7 +23,9 @@ bool is_syntactic_name(const std::string& s) {
 }
 
 // Operators written without surrounding spaces (and never broken after).
-bool is_tight_operator(const std::string& op) { return op == "^" || op == ":" || op == "/"; }
+bool is_tight_operator(const std::string& op) {
+  return op == "^" || op == ":" || op == "/" || op == "%%" || op == "%/%";
+}
 
 // R's deparse buffer: lines, the current line's length, and the indentation of new lines.
 class Deparser {
@@ -67,6 +69,7 @@ class Deparser {
   void write(const Expression& e) {
     switch (e.kind) {
       case Expression::Kind::kNumber: put(number_text(e)); break;
+      case Expression::Kind::kString: put(deparse_string(e.text)); break;
       case Expression::Kind::kName: put(is_syntactic_name(e.text) ? e.text : "`" + e.text + "`"); break;
       case Expression::Kind::kParen:
         put("(");
@@ -107,6 +110,7 @@ class Deparser {
     put((is_syntactic_name(e.text) ? e.text : "`" + e.text + "`") + "(");
     bool broke = false;
     for (std::size_t i = 0; i < e.args.size(); ++i) {
+      if (i < e.arg_names.size() && !e.arg_names[i].empty()) put(e.arg_names[i] + " = ");
       write(e.args[i]);
       if (i + 1 < e.args.size()) {
         put(", ");
