@@ -10,6 +10,7 @@
 
 #include "cli_run.hpp"
 #include "formula/contrasts.hpp"
+#include "golden_file.hpp"
 #include "lmm/lmm.hpp"
 
 namespace {
@@ -19,10 +20,7 @@ using lmm::testing::expect_one_line_error;
 using lmm::testing::run_cli;
 
 const json& goldens() {
-  static const json all = [] {
-    std::ifstream in("tests/golden/lme4_contrasts.json");
-    return json::parse(in);
-  }();
+  static const json all = lmm::testing::read_golden("tests/golden/lme4_contrasts.json");
   return all;
 }
 

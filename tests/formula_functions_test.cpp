@@ -13,6 +13,7 @@
 #include "cli_run.hpp"
 #include "formula/model_frame.hpp"
 #include "formula/model_matrix.hpp"
+#include "golden_file.hpp"
 #include "lmm/lmm.hpp"
 
 namespace {
@@ -21,10 +22,7 @@ using json = nlohmann::ordered_json;
 using lmm::internal::Expression;
 
 const json& golden() {
-  static const json g = [] {
-    std::ifstream in("tests/golden/lme4_formula_functions.json");
-    return json::parse(in);
-  }();
+  static const json g = lmm::testing::read_golden("tests/golden/lme4_formula_functions.json");
   return g;
 }
 

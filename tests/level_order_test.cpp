@@ -11,17 +11,15 @@
 
 #include "data/level_order.hpp"
 #include "data/text_collation.hpp"
+#include "golden_file.hpp"
 #include "lmm/data_frame.hpp"
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 const json& golden() {
-  static const json g = [] {
-    std::ifstream in("tests/golden/r_level_order.json");
-    return json::parse(in);
-  }();
+  static const json g = lmm::testing::read_golden("tests/golden/r_level_order.json");
   return g;
 }
 

@@ -8,19 +8,17 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_run.hpp"
+#include "golden_file.hpp"
 #include "lmm/lmm.hpp"
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 using lmm::testing::CliRun;
 using lmm::testing::run_cli;
 
 const json& cases() {
-  static const json all = [] {
-    std::ifstream in("tests/golden/lme4_weights.json");
-    return json::parse(in);
-  }();
+  static const json all = lmm::testing::read_golden("tests/golden/lme4_weights.json");
   return all;
 }
 
