@@ -1,5 +1,6 @@
 #include "lmm/linear_mixed_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <optional>
@@ -114,7 +115,7 @@ internal::OptimizerOutcome polish_boundary(const internal::Objective& f, interna
     }
     if (restart) {
       const int used = opt.evaluations;
-      opt = internal::minimize_bobyqa(f, opt.x, lower, options);
+      opt = internal::minimize(f, opt.x, lower, options);
       opt.evaluations += used;
     }
   }
@@ -128,7 +129,7 @@ internal::OptimizerOutcome polish_boundary(const internal::Objective& f, interna
       trial[i] = lower[i];
       // lme4 snaps on a strict improvement; a difference within BOBYQA's own ftol_abs is
       // rounding noise on a flat boundary, where exactly the bound is the honest report.
-      if (f(trial) <= opt.value + options.ftol_abs) {
+      if (f(trial) <= opt.value + options.ftol_abs_or_default()) {
         snapped[i] = lower[i];
         changed = true;
       }
@@ -158,12 +159,34 @@ bool near_singular(const std::vector<double>& theta, const std::vector<double>& 
 internal::OptimizerOutcome confirm_optimum(const internal::Objective& f, internal::OptimizerOutcome opt,
                                            const std::vector<double>& lower, const FitOptions& options) {
   for (int restart = 0; restart < options.max_restarts; ++restart) {
-    internal::OptimizerOutcome again = internal::minimize_bobyqa(f, opt.x, lower, options);
+    internal::OptimizerOutcome again = internal::minimize(f, opt.x, lower, options);
     again.evaluations += opt.evaluations;
-    const bool improved = again.value < opt.value - options.ftol_abs;
+    const bool improved = again.value < opt.value - options.ftol_abs_or_default();
     if (again.value <= opt.value) opt = std::move(again);
     else opt.evaluations = again.evaluations;
     if (!improved) break;
+  }
+  return opt;
+}
+
+// The soundness check (FitOptions::check_optimum): BOBYQA from the optimum with a trust region
+// scaled to each parameter, so that a theta whose parameters differ by orders of magnitude (lme4's
+// spherical trust region stalls there) is searched on each one's own scale. Its answer replaces
+// the optimum when lower by more than its own ftol_abs (BOBYQA's 1e-8 unless set: after
+// Nelder-Mead, whose FtolAbs 1e-5 leaves the gradient near checkConv's tolerance, too), and is
+// then checked again, up to max_restarts times; the status and message stay the optimizer's.
+internal::OptimizerOutcome check_optimum(const internal::Objective& f, internal::OptimizerOutcome opt,
+                                         const std::vector<double>& lower, const FitOptions& options) {
+  FitOptions bobyqa = options;
+  bobyqa.optimizer = Optimizer::kBobyqa;
+  for (int check = 0; check <= options.max_restarts; ++check) {
+    std::vector<double> step(opt.x.size());
+    for (std::size_t i = 0; i < step.size(); ++i) step[i] = std::max(0.1 * std::fabs(opt.x[i]), 1e-3);
+    const internal::OptimizerOutcome again = internal::minimize_bobyqa(f, opt.x, lower, bobyqa, {}, step);
+    opt.evaluations += again.evaluations;
+    if (!(again.value < opt.value - bobyqa.ftol_abs_or_default())) break;
+    opt.x = again.x;
+    opt.value = again.value;
   }
   return opt;
 }
@@ -196,10 +219,15 @@ FitResult LinearMixedModel::fit(const FitOptions& requested) const {
         throw Error(ErrorKind::kUsage, "start value " + std::to_string(i + 1) + " is outside theta's bounds");
     start = options.start;
   }
-  internal::OptimizerOutcome opt = internal::minimize_bobyqa(f, start, lower, options);
+  internal::OptimizerOutcome opt = internal::minimize(f, start, lower, options);
   opt = polish_boundary(f, std::move(opt), lower, options);
   if (options.max_restarts > 0 && near_singular(opt.x, lower, options))
     opt = polish_boundary(f, confirm_optimum(f, std::move(opt), lower, options), lower, options);
+  if (options.check_optimum && opt.converged) {
+    const double before = opt.value;
+    opt = check_optimum(f, std::move(opt), lower, options);
+    if (opt.value < before) opt = polish_boundary(f, std::move(opt), lower, options);
+  }
 
   // lme4's optwrap() takes the derivatives at the optimizer's answer, f evaluated afresh there.
   std::optional<internal::ThetaDerivatives> derivatives;
