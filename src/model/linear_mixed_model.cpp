@@ -18,6 +18,7 @@
 #include "model/random_effects_term.hpp"
 #include "model/value_range.hpp"
 #include "model/fit_assembly.hpp"
+#include "model/optimum_check.hpp"
 #include "model/model_state.hpp"
 #include "util/parallel.hpp"
 
@@ -97,6 +98,9 @@ std::size_t LinearMixedModel::nobs() const { return impl_->frame.nobs; }
 
 namespace {
 
+// A Newton step predicted to lower the objective by more than this puts the optimum in doubt.
+constexpr double kNewtonDecreaseInDoubt = 1e-4;
+
 // lme4's optimizeLmer after the first optimization: restart when a parameter on its bound
 // would decrease the objective by moving inward (restart_edge), then snap parameters within
 // boundary_tolerance of a bound onto it when that does not worsen the fit beyond ftol_abs
@@ -169,26 +173,15 @@ internal::OptimizerOutcome confirm_optimum(const internal::Objective& f, interna
   return opt;
 }
 
-// The soundness check (FitOptions::check_optimum): BOBYQA from the optimum with a trust region
-// scaled to each parameter, so that a theta whose parameters differ by orders of magnitude (lme4's
-// spherical trust region stalls there) is searched on each one's own scale. Its answer replaces
-// the optimum when lower by more than its own ftol_abs (BOBYQA's 1e-8 unless set: after
-// Nelder-Mead, whose FtolAbs 1e-5 leaves the gradient near checkConv's tolerance, too), and is
-// then checked again, up to max_restarts times; the status and message stay the optimizer's.
-internal::OptimizerOutcome check_optimum(const internal::Objective& f, internal::OptimizerOutcome opt,
-                                         const std::vector<double>& lower, const FitOptions& options) {
-  FitOptions bobyqa = options;
-  bobyqa.optimizer = Optimizer::kBobyqa;
-  for (int check = 0; check <= options.max_restarts; ++check) {
-    std::vector<double> step(opt.x.size());
-    for (std::size_t i = 0; i < step.size(); ++i) step[i] = std::max(0.1 * std::fabs(opt.x[i]), 1e-3);
-    const internal::OptimizerOutcome again = internal::minimize_bobyqa(f, opt.x, lower, bobyqa, {}, step);
-    opt.evaluations += again.evaluations;
-    if (!(again.value < opt.value - bobyqa.ftol_abs_or_default())) break;
-    opt.x = again.x;
-    opt.value = again.value;
-  }
-  return opt;
+// lme4's derivatives at the optimum (optwrap's deriv12), f evaluated afresh there; their
+// 2k^2 + 1 points are independent, so they are spread over the threads.
+std::optional<internal::ThetaDerivatives> derivatives_at(ProfiledDeviance& deviance, const std::vector<double>& x,
+                                                        const FitOptions& options) {
+  if (!options.calc_derivatives) return std::nullopt;
+  const internal::BatchObjective at_points = [&](const std::vector<std::vector<double>>& points) {
+    return deviance.at_points(points, options.reml, internal::linalg_threads());
+  };
+  return internal::central_derivatives(at_points, x);
 }
 
 }  // namespace
@@ -223,20 +216,16 @@ FitResult LinearMixedModel::fit(const FitOptions& requested) const {
   opt = polish_boundary(f, std::move(opt), lower, options);
   if (options.max_restarts > 0 && near_singular(opt.x, lower, options))
     opt = polish_boundary(f, confirm_optimum(f, std::move(opt), lower, options), lower, options);
-  if (options.check_optimum && opt.converged) {
+  std::optional<internal::ThetaDerivatives> derivatives = derivatives_at(*deviance, opt.x, options);
+  // The soundness check, where the derivatives (or their absence) leave the optimum in doubt.
+  if (options.check_optimum && opt.converged &&
+      internal::optimum_in_doubt(derivatives ? &*derivatives : nullptr, opt.x, lower, options, kNewtonDecreaseInDoubt)) {
     const double before = opt.value;
-    opt = check_optimum(f, std::move(opt), lower, options);
-    if (opt.value < before) opt = polish_boundary(f, std::move(opt), lower, options);
-  }
-
-  // lme4's optwrap() takes the derivatives at the optimizer's answer, f evaluated afresh there.
-  std::optional<internal::ThetaDerivatives> derivatives;
-  // Its 2k^2 + 1 points are independent: they are spread over the threads.
-  if (options.calc_derivatives) {
-    const internal::BatchObjective at_points = [&](const std::vector<std::vector<double>>& points) {
-      return deviance->at_points(points, options.reml, internal::linalg_threads());
-    };
-    derivatives = internal::central_derivatives(at_points, opt.x);
+    opt = internal::check_optimum(f, std::move(opt), lower, options);
+    if (opt.value < before) {
+      opt = polish_boundary(f, std::move(opt), lower, options);
+      derivatives = derivatives_at(*deviance, opt.x, options);
+    }
   }
 
   FitResult result = internal::assemble_fit(m, *deviance, opt, derivatives ? &*derivatives : nullptr, options);
