@@ -48,10 +48,11 @@ struct FitOptions {
   // ftol_abs; elsewhere lmm follows lme4's single run exactly. 0 always reproduces lme4's run,
   // whose stop near a boundary depends on rounding noise.
   int max_restarts = 5;
-  // A derivative-free optimizer's stop is a claim: after it (and lme4's boundary checks), lmm
-  // runs BOBYQA once more from the optimum with a trust region scaled to each parameter
-  // (0.1 |theta_i|, at least 1e-3), which a badly scaled theta (e.g. unscaled time and time^2)
-  // needs. Its answer is adopted when it lowers the objective by more than BOBYQA's ftol_abs
+  // A derivative-free optimizer's stop is a claim: where lme4's derivatives at the optimum doubt
+  // it (checkConv() would warn, the Hessian is not positive definite, or the Newton step predicts
+  // a decrease above 1e-4; always without calc_derivatives), lmm runs BOBYQA once more from the
+  // optimum with a trust region scaled to each parameter (0.1 |theta_i|, at least 1e-3), which
+  // a badly scaled theta (e.g. unscaled time and time^2) needs. Its answer is adopted when it lowers the objective by more than BOBYQA's ftol_abs
   // (1e-8 unless set, after Nelder-Mead too), and is then checked again, up to max_restarts
   // times. false reproduces lme4's run exactly.
   bool check_optimum = true;
