@@ -14,7 +14,7 @@ void AnovaCommand::add_to(CLI::App& app) {
       ->required();
   data.add_to(app);
   app.add_option("--names", names, "names of the models in the table (default MODEL1, MODEL2, ...)")->delimiter(',');
-  app.add_flag("--ml", ml, "fit by maximum likelihood (otherwise REML fits are refitted by ML, as lme4 does)");
+  control.add_to(app, "fit by maximum likelihood (otherwise REML fits are refitted by ML, as lme4 does)");
   app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
 }
 
@@ -41,8 +41,7 @@ int AnovaCommand::run() const {
       if (names[i] == names[j])
         throw Error(ErrorKind::kUsage, "--names: " + internal::quote(names[i]) + " is used twice");
   const DataFrame frame = data.load();
-  FitOptions options;
-  options.reml = !ml;
+  const FitOptions options = control.fit_options();
   if (formulas.size() == 1) return run_type3(frame, options);
   std::vector<LinearMixedModel> models;
   models.reserve(formulas.size());

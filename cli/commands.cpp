@@ -65,19 +65,35 @@ std::string DataOptions::data_name() const {
   return name.empty() ? std::filesystem::path(data).stem().string() : name;
 }
 
-FitResult fit_model(const LinearMixedModel& model, bool ml) {
+void FitControlOptions::add_to(CLI::App& app, const std::string& ml_help) {
+  app.add_flag("--ml", ml, ml_help);
+  app.add_option("--optimizer", optimizer,
+                 "bobyqa (default, lme4's nloptwrap) or nelder-mead (lmerControl(optimizer = \"Nelder_Mead\"))")
+      ->check(CLI::IsMember({"bobyqa", "nelder-mead"}));
+  app.add_option("--xtol-rel", xtol_rel, "relative tolerance on theta (default: BOBYQA 1e-4, Nelder-Mead 1e-7)")
+      ->check(non_negative_number());
+  app.add_option("--ftol-abs", ftol_abs, "absolute tolerance on the objective (default: BOBYQA 1e-8, Nelder-Mead 1e-5)")
+      ->check(non_negative_number());
+  app.add_option("--max-evaluations", max_evaluations,
+                 "limit on objective evaluations, 1 to 2147483647 (default: BOBYQA 100000, Nelder-Mead 10000)")
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
+}
+
+FitOptions FitControlOptions::fit_options() const {
   FitOptions options;
   options.reml = !ml;
-  return model.fit(options);
+  optimizer_from_string(optimizer, &options.optimizer);  // checked by --optimizer's IsMember
+  options.xtol_rel = xtol_rel;
+  options.ftol_abs = ftol_abs;
+  options.max_evaluations = max_evaluations;
+  return options;
 }
 
 void FitCommand::add_to(CLI::App& app) {
   app.add_option("formula", formula, "model formula, e.g. 'y ~ x + (x | g)'")->required();
   data.add_to(app);
-  app.add_flag("--ml", ml, "fit by maximum likelihood instead of REML");
+  control.add_to(app);
   app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
-  app.add_option("--max-evaluations", max_evaluations, "limit on objective evaluations (1 to 2147483647)")
-      ->check(whole_number(1, std::numeric_limits<int>::max()));
   app.add_option("--ddf", ddf,
                  "denominator degrees of freedom for tests of the fixed effects: satterthwaite (lmerTest's "
                  "summary; JSON adds fixef_df, fixef_t, fixef_p and anova_type3)")
@@ -94,11 +110,8 @@ void print_warnings(const std::vector<std::string>& messages) {
 
 int FitCommand::run() const {
   const DataFrame frame = data.load();
-  FitOptions options;
-  options.reml = !ml;
-  options.max_evaluations = max_evaluations;
   const LinearMixedModel model(formula, frame, data.model);
-  const FitResult fit = model.fit(options);
+  const FitResult fit = model.fit(control.fit_options());
   SummaryOptions summary;
   summary.data_name = data.data_name();
   if (ddf == "satterthwaite") {

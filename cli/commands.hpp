@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,12 +41,25 @@ struct DataOptions {
   std::string data_name() const;  // --data-name, else the data file's stem
 };
 
+// --ml --optimizer bobyqa|nelder-mead --xtol-rel X --ftol-abs X --max-evaluations N: how the
+// model is fitted, in every command that fits one. Unset tolerances are lme4's for the optimizer.
+struct FitControlOptions {
+  bool ml = false;
+  std::string optimizer = "bobyqa";
+  std::optional<double> xtol_rel;
+  std::optional<double> ftol_abs;
+  std::optional<int> max_evaluations;
+
+  // `ml_help` describes --ml, which differs between commands.
+  void add_to(CLI::App& app, const std::string& ml_help = "fit by maximum likelihood instead of REML");
+  FitOptions fit_options() const;
+};
+
 struct FitCommand {
   std::string formula;
   DataOptions data;
-  bool ml = false;
+  FitControlOptions control;
   std::string format = "text";
-  int max_evaluations = 100000;
   std::string ddf;  // --ddf satterthwaite: lmerTest's t-tests and type III F tests
 
   void add_to(CLI::App& app);
@@ -58,7 +72,7 @@ struct AnovaCommand {
   std::vector<std::string> formulas;
   DataOptions data;
   std::vector<std::string> names;
-  bool ml = false;
+  FitControlOptions control;
   std::string format = "text";
 
   void add_to(CLI::App& app);
@@ -72,7 +86,7 @@ struct AnovaCommand {
 struct ConfintCommand {
   std::string formula;
   DataOptions data;
-  bool ml = false;
+  FitControlOptions control;
   std::string method = "profile";
   std::vector<std::string> parm;
   double level = 0.95;
@@ -90,7 +104,7 @@ struct ConfintCommand {
 struct BootstrapCommand {
   std::string formula;
   DataOptions data;
-  bool ml = false;
+  FitControlOptions control;
   int nsim = 500;
   std::uint64_t seed = 1;
   int threads = 0;
@@ -101,18 +115,16 @@ struct BootstrapCommand {
   int run() const;
 };
 
-// Fits by REML, or by ML when `ml` is set, with lme4's other defaults.
-FitResult fit_model(const LinearMixedModel& model, bool ml);
 
 // A progress bar on stderr, shown when stderr is a terminal or when forced.
 std::function<void(int, int)> progress_bar(const std::string& label, bool force);
 
-// Options shared by the commands that fit one model and query it: FORMULA, the data, --ml,
-// --format csv|json.
+// Options shared by the commands that fit one model and query it: FORMULA, the data, the fit's
+// control options, --format csv|json.
 struct QueryOptions {
   std::string formula;
   DataOptions data;
-  bool ml = false;
+  FitControlOptions control;
   std::string format = "csv";
 
   void add_to(CLI::App& app);

@@ -38,7 +38,7 @@ std::function<void(int, int)> progress_bar(const std::string& label, bool force)
 void ConfintCommand::add_to(CLI::App& app) {
   app.add_option("formula", formula, "model formula")->required();
   data.add_to(app);
-  app.add_flag("--ml", ml, "fit by maximum likelihood instead of REML");
+  control.add_to(app);
   app.add_option("--method", method, "profile (default), wald or boot")
       ->check(CLI::IsMember({"profile", "wald", "boot"}));
   app.add_option("--parm", parm, "parameters: beta_, theta_ or names (.sig01, .sigma, fixed effects)")
@@ -63,7 +63,7 @@ int ConfintCommand::run() const {
   options.seed = seed;
   options.threads = threads;
   check_confint_options(model, options);  // before the fit: a bad --parm costs no fit
-  const FitResult fit = fit_model(model, ml);
+  const FitResult fit = model.fit(control.fit_options());
   if (options.method != IntervalMethod::kWald) print_threads_note(threads);
   if (options.method == IntervalMethod::kBootstrap) options.progress = progress_bar("bootstrap", progress);
   if (format == "text" && options.method != IntervalMethod::kWald)
@@ -77,7 +77,7 @@ int ConfintCommand::run() const {
 void BootstrapCommand::add_to(CLI::App& app) {
   app.add_option("formula", formula, "model formula")->required();
   data.add_to(app);
-  app.add_flag("--ml", ml, "fit (and refit) by maximum likelihood instead of REML");
+  control.add_to(app, "fit (and refit) by maximum likelihood instead of REML");
   app.add_option("--nsim", nsim, "replicates (default 500)")->check(whole_number(1, kMaxCount));
   app.add_option("--seed", seed,
                  "seed, 0 to 2^64 - 1 (default 1): the same seed gives the same replicates on any number of threads")
@@ -89,7 +89,7 @@ void BootstrapCommand::add_to(CLI::App& app) {
 
 int BootstrapCommand::run() const {
   const LinearMixedModel model(formula, data.load(), data.model);
-  const FitResult fit = fit_model(model, ml);
+  const FitResult fit = model.fit(control.fit_options());
   BootstrapOptions options;
   options.nsim = nsim;
   options.seed = seed;

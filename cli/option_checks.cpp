@@ -31,6 +31,18 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
       "", "whole number");
 }
 
+CLI::Validator non_negative_number() {
+  return CLI::Validator(
+      [](std::string& text) {
+        double value = 0.0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc() && end == text.data() + text.size() && std::isfinite(value) && value >= 0.0)
+          return std::string();
+        return "must be a finite number >= 0 (got " + quote(text) + ")";
+      },
+      "", "non-negative number");
+}
+
 CLI::Validator open_unit_interval() {
   return CLI::Validator(
       [](std::string& text) {

@@ -15,6 +15,8 @@ inline constexpr std::int64_t kMaxThreads = 1024;
 
 // A whole number, digits only, from `min` to `max`.
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max);
+// A finite decimal number >= 0 (--xtol-rel, --ftol-abs).
+CLI::Validator non_negative_number();
 // A decimal number strictly between 0 and 1 (--level).
 CLI::Validator open_unit_interval();
 

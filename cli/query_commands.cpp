@@ -10,7 +10,7 @@ namespace lmm::cli {
 void QueryOptions::add_to(CLI::App& app) {
   app.add_option("formula", formula, "model formula, e.g. 'y ~ x + (x | g)'")->required();
   data.add_to(app);
-  app.add_flag("--ml", ml, "fit by maximum likelihood instead of REML");
+  control.add_to(app);
   app.add_option("--format", format, "output format (default csv)")->check(CLI::IsMember({"csv", "json"}));
 }
 
@@ -18,7 +18,7 @@ void RanefCommand::add_to(CLI::App& app) { query.add_to(app); }
 
 int RanefCommand::run() const {
   const LinearMixedModel model(query.formula, query.data.load(), query.data.model);
-  const std::vector<RandomEffectRow> rows = ranef_table(model, fit_model(model, query.ml));
+  const std::vector<RandomEffectRow> rows = ranef_table(model, model.fit(query.control.fit_options()));
   std::cout << (query.format == "json" ? ranef_json(rows) + "\n" : ranef_csv(rows));
   return 0;
 }
@@ -27,7 +27,7 @@ void CoefCommand::add_to(CLI::App& app) { query.add_to(app); }
 
 int CoefCommand::run() const {
   const LinearMixedModel model(query.formula, query.data.load(), query.data.model);
-  const std::vector<GroupCoefficients> groups = coef(fit_model(model, query.ml));
+  const std::vector<GroupCoefficients> groups = coef(model.fit(query.control.fit_options()));
   std::cout << (query.format == "json" ? coef_json(groups) + "\n" : coef_csv(groups));
   return 0;
 }
@@ -47,7 +47,7 @@ int PredictCommand::run() const {
   if (newdata.empty() && (no_random_effects || no_new_levels || !newdata_factors.empty()))
     throw Error(ErrorKind::kUsage, "--no-random-effects, --no-new-levels and --newdata-factor need --newdata");
   const LinearMixedModel model(query.formula, query.data.load(), query.data.model);
-  const FitResult fit = fit_model(model, query.ml);
+  const FitResult fit = model.fit(query.control.fit_options());
   if (newdata.empty()) {
     const std::vector<std::size_t> rows = observation_rows(model);
     std::cout << (query.format == "json" ? fitted_json(rows, fit.fitted, fit.residuals) + "\n"

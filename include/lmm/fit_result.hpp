@@ -72,6 +72,10 @@ struct FitResult {
   // checkConv() would warn (its message is then in `messages`).
   bool converged = true;
   int evaluations = 0;
+  std::string optimizer = "nloptwrap";  // lme4's name for it: "nloptwrap" (BOBYQA) or "Nelder_Mead"
+  // The stopping rules set away from the defaults, by lme4's optCtrl names (nloptwrap: xtol_rel,
+  // ftol_abs, maxeval; Nelder_Mead: XtolRel, FtolAbs, maxfun): the summary's "Control:" line.
+  std::vector<std::pair<std::string, double>> optimizer_control;
   std::string optimizer_status;
   int optimizer_code = 0;  // lme4's optinfo$conv$opt: the NLopt status when negative or 5, else 0
   std::vector<std::string> messages;

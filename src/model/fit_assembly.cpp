@@ -107,7 +107,7 @@ void add_messages(FitResult& r, const ModelState& in, const OptimizerOutcome& op
   if (!in.rank_message.empty()) r.messages.push_back(in.rank_message);
   if (!in.scale_message.empty()) r.messages.push_back(in.scale_message);
   if (!opt.converged)
-    r.messages.push_back("convergence code " + std::to_string(opt.status) + " from nloptwrap: " + opt.message);
+    r.messages.push_back("convergence code " + std::to_string(opt.status) + " from " + opt.optimizer + ": " + opt.message);
   if (r.singular) r.messages.push_back("boundary (singular) fit: see help('isSingular')");
 }
 
@@ -151,11 +151,18 @@ FitResult assemble_fit(const ModelState& in, ProfiledDeviance& deviance, const O
   for (std::size_t i = 0; i < lower.size(); ++i)
     r.singular = r.singular || (lower[i] == 0.0 && opt.x[i] < options.singular_tolerance);
   r.evaluations = opt.evaluations;
+  r.optimizer = opt.optimizer;
+  const bool nelder_mead = options.optimizer == Optimizer::kNelderMead;
+  if (options.xtol_rel) r.optimizer_control.emplace_back(nelder_mead ? "XtolRel" : "xtol_rel", *options.xtol_rel);
+  if (options.ftol_abs) r.optimizer_control.emplace_back(nelder_mead ? "FtolAbs" : "ftol_abs", *options.ftol_abs);
+  if (options.max_evaluations) r.optimizer_control.emplace_back(nelder_mead ? "maxfun" : "maxeval", *options.max_evaluations);
   r.optimizer_status = opt.message;
   r.converged = opt.converged;
-  r.optimizer_code = opt.converged ? 0 : opt.status;  // nloptwrap's conv
+  r.optimizer_code = opt.converged ? 0 : opt.status;  // nloptwrap's or Nelder_Mead's conv
   add_messages(r, in, opt);
   add_convergence_checks(r, derivatives, options);
+  // Nelder_Mead's own warning at its evaluation limit, which lme4 prints after checkConv()'s.
+  if (!opt.converged && opt.optimizer == "Nelder_Mead") r.messages.push_back(opt.message);
   return r;
 }
 

@@ -6,16 +6,42 @@
 
 namespace lmm {
 
+const char* to_string(Optimizer optimizer) {
+  return optimizer == Optimizer::kNelderMead ? "nelder-mead" : "bobyqa";
+}
+
+bool optimizer_from_string(const std::string& name, Optimizer* optimizer) {
+  for (Optimizer o : {Optimizer::kBobyqa, Optimizer::kNelderMead}) {
+    if (name != to_string(o)) continue;
+    *optimizer = o;
+    return true;
+  }
+  return false;
+}
+
+namespace {
+
+bool nelder_mead(const FitOptions& o) { return o.optimizer == Optimizer::kNelderMead; }
+
+}  // namespace
+
+double FitOptions::ftol_abs_or_default() const { return ftol_abs.value_or(nelder_mead(*this) ? 1e-5 : 1e-8); }
+double FitOptions::xtol_abs_or_default() const { return xtol_abs.value_or(nelder_mead(*this) ? 1e-5 : 1e-8); }
+double FitOptions::xtol_rel_or_default() const { return xtol_rel.value_or(nelder_mead(*this) ? 1e-7 : 1e-4); }
+int FitOptions::max_evaluations_or_default() const { return max_evaluations.value_or(nelder_mead(*this) ? 10000 : 100000); }
+
 bool FitOptions::IsValid(std::string* error) const {
   auto bad = [&](const std::string& what) {
     if (error) *error = what;
     return false;
   };
-  if (!(ftol_abs >= 0.0)) return bad("ftol_abs must be >= 0");
-  if (!(xtol_abs >= 0.0)) return bad("xtol_abs must be >= 0");
-  if (!(xtol_rel >= 0.0)) return bad("xtol_rel must be >= 0");
+  if (optimizer != Optimizer::kBobyqa && optimizer != Optimizer::kNelderMead)
+    return bad("optimizer must be bobyqa or nelder-mead");
+  if (!(ftol_abs_or_default() >= 0.0) || std::isinf(ftol_abs_or_default())) return bad("ftol_abs must be finite and >= 0");
+  if (!(xtol_abs_or_default() >= 0.0) || std::isinf(xtol_abs_or_default())) return bad("xtol_abs must be finite and >= 0");
+  if (!(xtol_rel_or_default() >= 0.0) || std::isinf(xtol_rel_or_default())) return bad("xtol_rel must be finite and >= 0");
   if (max_restarts < 0) return bad("max_restarts must be >= 0");
-  if (max_evaluations < 1) return bad("max_evaluations must be >= 1");
+  if (max_evaluations_or_default() < 1) return bad("max_evaluations must be >= 1");
   if (!(singular_tolerance >= 0.0)) return bad("singular_tolerance must be >= 0");
   if (!(boundary_tolerance >= 0.0)) return bad("boundary_tolerance must be >= 0");
   if (!(gradient_tolerance >= 0.0)) return bad("gradient_tolerance must be >= 0");

@@ -1,5 +1,6 @@
 #include "lmm/linear_mixed_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "model/random_effects_term.hpp"
 #include "model/value_range.hpp"
 #include "model/fit_assembly.hpp"
+#include "model/optimum_check.hpp"
 #include "model/model_state.hpp"
 #include "util/parallel.hpp"
 
@@ -117,6 +119,9 @@ std::size_t LinearMixedModel::nobs() const { return impl_->frame.nobs; }
 
 namespace {
 
+// A Newton step predicted to lower the objective by more than this puts the optimum in doubt.
+constexpr double kNewtonDecreaseInDoubt = 1e-4;
+
 // lme4's optimizeLmer after the first optimization: restart when a parameter on its bound
 // would decrease the objective by moving inward (restart_edge), then snap parameters within
 // boundary_tolerance of a bound onto it when that does not worsen the fit beyond ftol_abs
@@ -135,7 +140,7 @@ internal::OptimizerOutcome polish_boundary(const internal::Objective& f, interna
     }
     if (restart) {
       const int used = opt.evaluations;
-      opt = internal::minimize_bobyqa(f, opt.x, lower, options);
+      opt = internal::minimize(f, opt.x, lower, options);
       opt.evaluations += used;
     }
   }
@@ -149,7 +154,7 @@ internal::OptimizerOutcome polish_boundary(const internal::Objective& f, interna
       trial[i] = lower[i];
       // lme4 snaps on a strict improvement; a difference within BOBYQA's own ftol_abs is
       // rounding noise on a flat boundary, where exactly the bound is the honest report.
-      if (f(trial) <= opt.value + options.ftol_abs) {
+      if (f(trial) <= opt.value + options.ftol_abs_or_default()) {
         snapped[i] = lower[i];
         changed = true;
       }
@@ -179,14 +184,25 @@ bool near_singular(const std::vector<double>& theta, const std::vector<double>& 
 internal::OptimizerOutcome confirm_optimum(const internal::Objective& f, internal::OptimizerOutcome opt,
                                            const std::vector<double>& lower, const FitOptions& options) {
   for (int restart = 0; restart < options.max_restarts; ++restart) {
-    internal::OptimizerOutcome again = internal::minimize_bobyqa(f, opt.x, lower, options);
+    internal::OptimizerOutcome again = internal::minimize(f, opt.x, lower, options);
     again.evaluations += opt.evaluations;
-    const bool improved = again.value < opt.value - options.ftol_abs;
+    const bool improved = again.value < opt.value - options.ftol_abs_or_default();
     if (again.value <= opt.value) opt = std::move(again);
     else opt.evaluations = again.evaluations;
     if (!improved) break;
   }
   return opt;
+}
+
+// lme4's derivatives at the optimum (optwrap's deriv12), f evaluated afresh there; their
+// 2k^2 + 1 points are independent, so they are spread over the threads.
+std::optional<internal::ThetaDerivatives> derivatives_at(ProfiledDeviance& deviance, const std::vector<double>& x,
+                                                        const FitOptions& options) {
+  if (!options.calc_derivatives) return std::nullopt;
+  const internal::BatchObjective at_points = [&](const std::vector<std::vector<double>>& points) {
+    return deviance.at_points(points, options.reml, internal::linalg_threads());
+  };
+  return internal::central_derivatives(at_points, x);
 }
 
 }  // namespace
@@ -217,19 +233,20 @@ FitResult LinearMixedModel::fit(const FitOptions& requested) const {
         throw Error(ErrorKind::kUsage, "start value " + std::to_string(i + 1) + " is outside theta's bounds");
     start = options.start;
   }
-  internal::OptimizerOutcome opt = internal::minimize_bobyqa(f, start, lower, options);
+  internal::OptimizerOutcome opt = internal::minimize(f, start, lower, options);
   opt = polish_boundary(f, std::move(opt), lower, options);
   if (options.max_restarts > 0 && near_singular(opt.x, lower, options))
     opt = polish_boundary(f, confirm_optimum(f, std::move(opt), lower, options), lower, options);
-
-  // lme4's optwrap() takes the derivatives at the optimizer's answer, f evaluated afresh there.
-  std::optional<internal::ThetaDerivatives> derivatives;
-  // Its 2k^2 + 1 points are independent: they are spread over the threads.
-  if (options.calc_derivatives) {
-    const internal::BatchObjective at_points = [&](const std::vector<std::vector<double>>& points) {
-      return deviance->at_points(points, options.reml, internal::linalg_threads());
-    };
-    derivatives = internal::central_derivatives(at_points, opt.x);
+  std::optional<internal::ThetaDerivatives> derivatives = derivatives_at(*deviance, opt.x, options);
+  // The soundness check, where the derivatives (or their absence) leave the optimum in doubt.
+  if (options.check_optimum && opt.converged &&
+      internal::optimum_in_doubt(derivatives ? &*derivatives : nullptr, opt.x, lower, options, kNewtonDecreaseInDoubt)) {
+    const double before = opt.value;
+    opt = internal::check_optimum(f, std::move(opt), lower, options);
+    if (opt.value < before) {
+      opt = polish_boundary(f, std::move(opt), lower, options);
+      derivatives = derivatives_at(*deviance, opt.x, options);
+    }
   }
 
   FitResult result = internal::assemble_fit(m, *deviance, opt, derivatives ? &*derivatives : nullptr, options);

@@ -58,7 +58,7 @@ std::string fit_json(const FitResult& fit, int indent) {
                             {"vcov", number(row.vcov)}, {"sdcor", number(row.sdcor)}});
   j["singular"] = fit.singular;
   j["converged"] = fit.converged;
-  j["optimizer"] = {{"name", "nloptwrap (NLOPT_LN_BOBYQA)"},
+  j["optimizer"] = {{"name", fit.optimizer == "Nelder_Mead" ? "Nelder_Mead (NLOPT_LN_NELDERMEAD)" : "nloptwrap (NLOPT_LN_BOBYQA)"},
                     {"status", fit.optimizer_status},
                     {"code", fit.optimizer_code},
                     {"evaluations", fit.evaluations}};

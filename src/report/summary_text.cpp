@@ -260,7 +260,7 @@ std::string convergence_text(const FitResult& fit) {
     if (!is_fit_warning(m) && !starts_with(m, kConvergenceCode)) notes.push_back(m);
   const int code = fit.optimizer_code;
   if (code <= 0 && notes.empty()) return "";  // .prt.warn() tests cc > 0
-  std::string out = "optimizer (nloptwrap) convergence code: " + std::to_string(code) + " (" +
+  std::string out = "optimizer (" + fit.optimizer + ") convergence code: " + std::to_string(code) + " (" +
                     (code == 0 ? std::string("OK") : nlopt_message(fit.optimizer_status)) + ")\n";
   for (const std::string& n : notes) out += n + "\n";
   return out + "\n";
@@ -274,6 +274,36 @@ std::string call_arguments_text(const FitResult& fit, int width) {
   return out;
 }
 
+// deparse(call$control) as lme4's .prt.call() prints it: the call the CLI's options stand for,
+// broken as R's deparse breaks it (before an argument once the line passes 60 characters).
+std::vector<std::string> control_call_lines(const FitResult& fit) {
+  std::vector<std::string> arguments;
+  if (fit.optimizer != "nloptwrap") arguments.push_back("optimizer = \"" + fit.optimizer + "\"");
+  std::vector<std::string> controls;
+  for (const auto& [name, value] : fit.optimizer_control) {
+    const bool count = name == "maxeval" || name == "maxfun";
+    controls.push_back(name + " = " + (count ? std::to_string(static_cast<long long>(value)) : internal::r_format_number(value, 15)));
+  }
+  if (arguments.empty() && controls.empty()) return {};
+  std::vector<std::string> lines{"lmerControl("};
+  const auto add = [&](const std::string& argument, bool first) {
+    if (!first) lines.back() += ", ";
+    if (lines.back().size() > 60) lines.push_back("    ");
+    lines.back() += argument;
+  };
+  for (std::size_t i = 0; i < arguments.size(); ++i) add(arguments[i], i == 0);
+  for (std::size_t i = 0; i < controls.size(); ++i)
+    add((i == 0 ? "optCtrl = list(" : "") + controls[i], i == 0 && arguments.empty());
+  if (!controls.empty()) lines.back() += ")";
+  lines.back() += ")";
+  return lines;
+}
+
+std::string control_text(const FitResult& fit, int width) {
+  const std::vector<std::string> lines = control_call_lines(fit);
+  return lines.empty() ? "" : internal::r_cat_fill({{"Control:"}, lines}, width);
+}
+
 }  // namespace
 
 namespace internal {
@@ -284,6 +314,7 @@ std::string summary_body_text(const FitResult& fit, const SummaryOptions& option
   const int digits = summary_digits(options);
   return formula_text(fit.formula, options.width) +
          internal::r_cat_fill({{"   Data:"}, {options.data_name}}, options.width) + call_arguments_text(fit, options.width) +
+         control_text(fit, options.width) +
          "\n" + criterion_text(fit, options) +
          "\n" + residuals_text(fit, digits, options.width) + random_effects_text(fit, options, digits) +
          groups_text(fit, options.width);
