@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "lmm/error.hpp"
-#include "model/bobyqa.hpp"
+#include "model/theta_optimizer.hpp"
 
 namespace lmm::internal {
 namespace {

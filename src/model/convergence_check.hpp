@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "model/bobyqa.hpp"
+#include "model/theta_optimizer.hpp"
 
 namespace lmm::internal {
 

@@ -8,7 +8,7 @@
 #include "formula/model_matrix.hpp"
 #include "formula/term_expansion.hpp"
 #include "lmm/fit_result.hpp"
-#include "model/bobyqa.hpp"
+#include "model/theta_optimizer.hpp"
 #include "model/convergence_check.hpp"
 #include "model/model_state.hpp"
 #include "model/profiled_deviance.hpp"

@@ -9,7 +9,7 @@
 #include "formula/model_matrix.hpp"
 #include "formula/term_expansion.hpp"
 #include "lmm/error.hpp"
-#include "model/bobyqa.hpp"
+#include "model/theta_optimizer.hpp"
 #include "model/convergence_check.hpp"
 #include "model/fixed_effects_matrix.hpp"
 #include "model/memory_estimate.hpp"

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "lmm/fit_options.hpp"
-#include "model/bobyqa.hpp"
+#include "model/theta_optimizer.hpp"
 #include "model/convergence_check.hpp"
 
 namespace lmm::internal {

@@ -1,4 +1,4 @@
-#include "model/bobyqa.hpp"
+#include "model/theta_optimizer.hpp"
 
 #include <nlopt.h>
 
