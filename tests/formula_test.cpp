@@ -266,3 +266,14 @@ TEST(FormulaGrammar, ErrorsNameTheProblem) {
   EXPECT_NE(formula_error("y ~ I(a | b) + (1 | g)").find("formula term 'a | b': lme4 reads '|' as a random-effects bar"),
             std::string::npos);
 }
+
+// R's octal escapes: deparse() writes a control character as \032, which parses back to the same
+// string (the fuzzer's round trip); \0 and a raw NUL are refused, as R refuses them.
+TEST(FormulaGrammar, OctalEscapesRoundTrip) {
+  const std::string formula = "y ~ x + f(\"a\\032b\\7\")";
+  const std::string text = lmm::internal::deparse(lmm::internal::parse_formula(formula));
+  EXPECT_EQ(lmm::internal::deparse(lmm::internal::parse_formula(text)), text);
+  EXPECT_EQ(rhs_of("y ~ f(\"\\101\")").args[0].text, "A");
+  EXPECT_THROW(lmm::internal::parse_formula("y ~ f(\"\\0\")"), lmm::Error);
+  EXPECT_THROW(lmm::internal::parse_formula(std::string("y ~ f(\"a") + '\0' + "\")"), lmm::Error);
+}

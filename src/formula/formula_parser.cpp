@@ -295,7 +295,8 @@ class Parser {
     return "";
   }
 
-  // "..." or '...', with R's escapes \\ \" \' \` \n \t \r (not octal, hex or Unicode ones).
+  // "..." or '...', with R's escapes \\ \" \' \` \n \t \r and octal ones (\032, as deparse()
+  // writes control characters); not hex or Unicode ones.
   Expression parse_string() {
     const std::size_t at = pos_;
     const char quote_char = text_[pos_++];
@@ -306,6 +307,7 @@ class Parser {
       if (pos_ >= text_.size()) fail_at(at, "unterminated string");
       const char c = text_[pos_++];
       if (c == quote_char) return e;
+      if (c == '\0') fail_at(pos_ - 1, "a NUL character in a string");
       if (c != '\\') {
         e.text.push_back(c);
         continue;
@@ -317,9 +319,23 @@ class Parser {
         case 't': e.text.push_back('\t'); break;
         case 'r': e.text.push_back('\r'); break;
         case '\\': case '"': case '\'': case '`': case ' ': e.text.push_back(escaped); break;
-        default: fail_at(pos_ - 2, "unsupported escape " + quote(std::string("\\") + escaped) + " in a string");
+        default:
+          if (escaped >= '0' && escaped <= '7') {
+            e.text.push_back(octal_escape(escaped, pos_ - 2));
+            break;
+          }
+          fail_at(pos_ - 2, "unsupported escape " + quote(std::string("\\") + escaped) + " in a string");
       }
     }
+  }
+
+  // R's octal escape: the first digit given, up to two more; a value of 0 or above 255 is refused.
+  char octal_escape(char first, std::size_t at) {
+    int value = first - '0';
+    for (int k = 0; k < 2 && pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '7'; ++k)
+      value = value * 8 + (text_[pos_++] - '0');
+    if (value == 0 || value > 255) fail_at(at, "octal escape out of range (1 to \\377) in a string");
+    return static_cast<char>(value);
   }
 
   const std::string& text_;
